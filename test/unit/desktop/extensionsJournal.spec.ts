@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Variant } from '@jellybrick/dbus-next';
 
+import type { DetectorOutput, FindingReport } from '../../../service/src/findings/types.js';
 import { Writers } from '../../../service/src/findings/writers.js';
 import type { ActionContext, Preview } from '../../../service/src/fixes/action.js';
 import type { PlaybookTools, ProposalDraft } from '../../../service/src/fixes/playbookSteps.js';
@@ -10,6 +11,7 @@ import {
   ExtensionErrorDetector,
   extensionErrorOf,
   shellWords,
+  UNNAMED_SHELL_ERROR,
 } from '../../../service/src/kinds/extensions/journalDetector.js';
 import { extensionsKind } from '../../../service/src/kinds/extensions/kind.js';
 import { extensionPlaybook } from '../../../service/src/kinds/extensions/playbook.js';
@@ -63,7 +65,22 @@ const line = (message: string, writer: JournalFields = SHELL, milliseconds = 0):
     index++,
   );
 
-const reports = (events: WatchEvent[]) => reportsOf(runDetector(new ExtensionErrorDetector(desktopWriters()), events));
+/**
+ * The reports that stand once the lines are read: an error whose line named no extension is resolved, as the store
+ * resolves it, where a frame that follows names the extension.
+ */
+function standing(outputs: DetectorOutput[]): FindingReport[] {
+  let result: FindingReport[] = [];
+  for (const output of outputs) {
+    if ('report' in output) result.push(output.report);
+    else {
+      const { kind, subject } = output.resolve;
+      result = result.filter((report) => report.kind !== kind || report.subject !== subject);
+    }
+  }
+  return result;
+}
+const reports = (events: WatchEvent[]) => standing(runDetector(new ExtensionErrorDetector(desktopWriters()), events));
 const subjects = (events: WatchEvent[]) => reports(events).map((report) => report.subject);
 
 // Real lines (test/corpus/cases/extension.json cites each report).
@@ -346,18 +363,55 @@ describe('the extension-error detector', () => {
   });
 
   it("does not join an extension's frame to an error long past or of another process", () => {
+    // The error stays one whose line names no extension.
     expect(
       subjects([
         line('JS ERROR: TypeError: x is null', SHELL, 0),
         line(DOCK_FRAME.replace(/^#0 +\S+ b +/, 'f@'), SHELL, 60_000),
       ]),
-    ).toEqual([]);
+    ).toEqual([UNNAMED_SHELL_ERROR]);
     // Another shell's frame is no part of this one's error: it stands for itself, with its own words.
-    const [other] = reports([
+    const found = reports([
       line('JS ERROR: TypeError: x is null', SHELL, 0),
       line(`f@${DOCK_FRAME.split(' ').find((part) => part.startsWith('/'))}`, { ...SHELL, _PID: '3100' }, 1),
     ]);
-    expect(other?.title).not.toContain('x is null');
+    expect(found.map((report) => report.subject)).toEqual([UNNAMED_SHELL_ERROR, 'dash-to-dock@micxgx.gmail.com']);
+    expect(found[1]?.title).not.toContain('x is null');
+  });
+
+  it('raises an error of the shell’s JavaScript at err that names no extension, replaced where a frame names one', () => {
+    const [unnamed] = reports([line(DEALLOCATED, SHELL, 0)]);
+    expect(unnamed).toEqual(
+      jasmine.objectContaining({
+        kind: EXTENSION_ERROR,
+        subject: UNNAMED_SHELL_ERROR,
+        title: jasmine.stringMatching(
+          /^GNOME Shell’s JavaScript failed, and the line names no extension: Object St\.Bin/,
+        ),
+      }),
+    );
+    expect(subjects([line('JS ERROR: TypeError: this._box is null', SESSION_SHELL, 0)])).toEqual([UNNAMED_SHELL_ERROR]);
+    // With its stack in the same line and no extension's frame in it: gjs's critical, still unnamed.
+    expect(subjects([line(`${DEALLOCATED}\n_update@resource:///org/gnome/shell/ui/panel.js:12:3`, SHELL, 0)])).toEqual([
+      UNNAMED_SHELL_ERROR,
+    ]);
+    // A frame that follows names the extension: its finding replaces the unnamed one.
+    expect(subjects([line(DEALLOCATED, SHELL, 0), line(DOCK_FRAME, SHELL, 1)])).toEqual([
+      'dash-to-dock@micxgx.gmail.com',
+    ]);
+    // Below err, or at a level the line does not give, it is not raised.
+    const at = (priority: string | undefined) =>
+      journalEvent(
+        {
+          ...SHELL,
+          MESSAGE: DEALLOCATED,
+          ...(priority && { PRIORITY: priority }),
+          __REALTIME_TIMESTAMP: String(START_US),
+        },
+        index++,
+      );
+    expect(subjects([at('4')])).toEqual([]);
+    expect(subjects([at(undefined)])).toEqual([]);
   });
 
   it('names the extension from a frame of an error’s stack whose JS ERROR the report left out', () => {
@@ -549,6 +603,20 @@ describe('the extension-error playbook', () => {
     }
     const off = await extensionPlaybook(finding, toolsWith({ ...on, changesNothing: true }));
     expect(names(off)).not.toContain('extensions.disable');
+  });
+
+  it('only shows the shell’s own lines for an error that names no extension, and says how to find it', async () => {
+    const unnamed = findingWithEvidence(EXTENSION_ERROR, UNNAMED_SHELL_ERROR, {
+      severity: 'warning',
+      title: 'GNOME Shell’s JavaScript failed, and the line names no extension: JS ERROR: TypeError: this._box is null',
+      evidence: [{ kind: 'journal', text: '…', cursor: 's=abc;i=9', journal: 'user', at: new Date(0) }],
+    });
+    const draft = await extensionPlaybook(unnamed, toolsWith(on, ERROR));
+    expect(draft?.actions).toEqual([
+      { name: 'info.show_logs', params: { scope: 'user', cursor: 's=abc;i=9', sameWriter: true } },
+    ]);
+    expect(draft?.title).toBe('See GNOME Shell’s error');
+    expect(draft?.explanation).toContain('turning your extensions off one at a time in Extensions shows which one');
   });
 
   it('never proposes off an extension the shell reports running, nor one it cannot be asked about', async () => {

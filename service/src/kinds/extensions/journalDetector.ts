@@ -6,7 +6,9 @@
 // errors reach the journal as the shell's. A line is still only a line: the finding is GNOME Shell's report, vouched
 // for by no one, and turning the extension off waits for the shell's own state (playbook.ts).
 // The extension is named by the shell's own words ("Extension <uuid>: …") or by the first stack frame in a
-// file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own.
+// file under an extensions/<uuid>/ directory; an error whose stack has no such frame is the shell's own. An error at
+// err printed without its stack, or gjs's critical about a destroyed object, names no one yet: a finding of its own
+// (UNNAMED_SHELL_ERROR), which a frame that follows naming the extension replaces.
 // Steward's own extension is never the subject, as in the state detector: it cannot be asked to turn itself off.
 // Shells before 3.34 that gnome-session started could write to its standard error, and the preferences tool the
 // shell ran wrote there too: gnome-session's proven lines are read the same way, as the shell's words it passed on
@@ -17,6 +19,7 @@ import { isJournal, journalEvidence } from '../../findings/detectors/journal.js'
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { STEWARD_UUID } from './shell.js';
 
@@ -81,6 +84,16 @@ const WARNING = 4;
 const JS_ERROR =
   /\bJS ERROR: (?!!!!\s+WARNING\b)|\bUnhandled promise rejection\b|^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
 
+// gjs's critical about an object used after C code destroyed it ("Object St.Bin (0x…), has been already deallocated —
+// impossible to …"): JavaScript that kept an actor another part destroyed, in the shell nearly always an extension's.
+const USED_AFTER_DESTROYED = /^Object \S+ \(0x[\da-f]+\), has been already (?:deallocated|disposed|finalized)/i;
+/**
+ * The subject of an error of the shell's JavaScript whose line names no extension: a JS ERROR printed without its
+ * stack, or gjs's critical about a destroyed object. Replaced by the extension's own finding where a frame names one.
+ */
+export const UNNAMED_SHELL_ERROR = 'gnome-shell';
+const LOG_ERR = 3;
+
 /** The writers whose lines carry the shell's words (findings/writers.ts's names): the shell, and its session manager. */
 const SHELL_WORDS_WRITERS: ReadonlySet<string> = new Set(['gnome-shell', 'gnome-session']);
 
@@ -129,8 +142,12 @@ export class ExtensionErrorDetector implements Detector {
     if ((JS_ERROR.test(message) && !message.includes('\n')) || (heading && !this.pendingStack.has(process))) {
       // gjs dumps a stack only for a critical of the JavaScript that ran: its frames tell whose code it was.
       this.pendingStack.set(process, { at: now, message, attributed: false });
-      return [];
+      // At err, the error is the shell's JavaScript failing before any frame says whose: a finding of its own, which
+      // a frame naming an extension replaces.
+      return !heading && (event.entry.priority ?? WARNING) <= LOG_ERR ? [this.unnamed(event, message)] : [];
     }
+    if (USED_AFTER_DESTROYED.test(message) && (event.entry.priority ?? WARNING) <= LOG_ERR)
+      return [this.unnamed(event, message.split('\n')[0] ?? message)];
     const pending = this.pendingStack.get(process);
     if (!pending) return this.orphanDump(event, message);
     const ofStack = heading || FRAME.test(message);
@@ -142,7 +159,25 @@ export class ExtensionErrorDetector implements Detector {
     const uuid = EXTENSION_FILE.exec(message)?.[1];
     if (pending.attributed || !uuid || !validUuid(uuid)) return [];
     pending.attributed = true;
-    return uuid === STEWARD_UUID ? [] : [this.report(event, { uuid, message: pending.message })];
+    const named: DetectorOutput = { resolve: { kind: EXTENSION_ERROR, subject: UNNAMED_SHELL_ERROR, at: event.at } };
+    return uuid === STEWARD_UUID ? [named] : [named, this.report(event, { uuid, message: pending.message })];
+  }
+
+  /** An error of the shell's JavaScript whose line names no extension: the shell's report, the line its evidence. */
+  private unnamed(event: Parameters<typeof journalEvidence>[0], error: string): DetectorOutput {
+    return {
+      report: {
+        kind: EXTENSION_ERROR,
+        severity: 'warning',
+        subject: UNNAMED_SHELL_ERROR,
+        title: format(_('GNOME Shell’s JavaScript failed, and the line names no extension: {error}'), {
+          error: cleanLine(error, 160),
+        }),
+        evidence: [journalEvidence(event)],
+        at: event.at,
+        attribution: { vouchedBy: null, reportedBy: 'GNOME Shell' },
+      },
+    };
   }
 
   /**

@@ -3,7 +3,8 @@
 // What to propose for an extension's error: the extension as the shell holds it (its version, state and error),
 // gnome-shell's own lines around the error (its whole stack and what the shell did before: the extension enabled,
 // updated, the screen locked), then turning the extension off through the shell, where it is still on. The
-// first step is dropped where the shell is not on the bus; turning off Steward's own extension is refused.
+// first step is dropped where the shell is not on the bus; turning off Steward's own extension is refused. An error
+// of the shell's whose line names no extension gets the shell's lines and how to find the extension, nothing else.
 //
 // A line is not enough to turn an extension off: the shell's own state must say the extension failed (ERROR, or
 // OUT_OF_DATE: it does not run on this shell), or systemd-coredump must have recorded the shell crashing after it
@@ -18,6 +19,7 @@ import {
   type ProposalDraft,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
+import { UNNAMED_SHELL_ERROR } from './journalDetector.js';
 import { ERROR, extensionInfo, OUT_OF_DATE } from './shell.js';
 import { SHELL_CRASH_EVIDENCE } from './shellCrashDetector.js';
 
@@ -29,10 +31,25 @@ async function shellSaysItFailed(finding: FindingWithEvidence, tools: PlaybookTo
   return extension !== null && (extension.state === ERROR || extension.state === OUT_OF_DATE);
 }
 
+/** An error of the shell's JavaScript that names no extension: its lines around it; nothing to turn off. */
+const unnamedError = (finding: FindingWithEvidence): ProposalDraft => ({
+  title: _('See GNOME Shell’s error'),
+  explanation: format(_('{title}. {advice}'), {
+    title: finding.title,
+    advice: _(
+      'Such errors mostly come from an extension, but this line does not say which. GNOME Shell’s own log lines ' +
+        'around it may show the error’s stack, with the extension’s folder in it. Otherwise, turning your ' +
+        'extensions off one at a time in Extensions shows which one it is. Nothing is changed here.',
+    ),
+  }),
+  actions: [logsStep(finding, undefined, OWN_LINES)],
+});
+
 export const extensionPlaybook: Playbook = async (
   finding: FindingWithEvidence,
   tools: PlaybookTools,
 ): Promise<ProposalDraft> => {
+  if (finding.subject === UNNAMED_SHELL_ERROR) return unnamedError(finding);
   const uuid = finding.subject;
   const disable: CandidateAction = { name: 'extensions.disable', params: { uuid } };
   const preview = await tools.preview(disable);
