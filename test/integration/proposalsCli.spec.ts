@@ -112,7 +112,7 @@ describe('steward proposals, apply, undo, jobs and history', () => {
     expect(listed.stdout).not.toContain('\u001b[');
 
     const shown = await cli('proposals', 'show', id);
-    expect(shown.stdout).toContain('which can pass');
+    expect(shown.stdout).toContain('That can pass');
     expect(shown.stdout).toContain('  systemd.restart_unit: ');
     expect(shown.stdout).toContain("in your user's service manager");
     expect(shown.stdout).toMatch(new RegExp(`\\nApply it with: steward apply ${id}\\n$`));

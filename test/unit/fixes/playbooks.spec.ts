@@ -261,6 +261,8 @@ describe('playbooks', () => {
           { name: 'info.show_logs', params: { unit: 'backup.service', scope: 'user' } },
           { name: 'systemd.restart_unit', params: { unit: 'backup.service', scope: 'user' } },
         ],
+        // systemd's result in a person's words, not its own keyword.
+        explanation: jasmine.stringContaining('systemd says it stopped responding. That can pass'),
       }),
     );
   });
@@ -287,6 +289,7 @@ describe('playbooks', () => {
       { text: "backup.service: Failed with result 'exit-code'." },
     ]);
     expect(bare?.actions.map((action) => action.name)).toEqual(['info.unit_failure', 'info.show_logs']);
+    expect(bare?.explanation).toContain('systemd says its program ended with an error, and nothing it runs');
     expect(bare?.explanation).toContain('a restart would fail the same way');
   });
 

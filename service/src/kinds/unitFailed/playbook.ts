@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises';
 
 import { setupNeeds } from '../../causes/exitStatus.js';
+import { plainResult } from '../../causes/systemdResult.js';
 import { systemErrorOf } from '../../causes/systemError.js';
 import { isConfigPath } from '../../findings/detectorOptions.js';
 import type { FindingWithEvidence } from '../../findings/store.js';
@@ -493,12 +494,13 @@ async function unitFailedByCause(
       return {
         title: format(_('Restart {unit}'), { unit }),
         explanation: format(
-          // Translators: {title} is the finding's title; "Show the logs" is the title of a step of the fix.
+          // Translators: {title} is the finding's title; {reason} is how systemd says it ended, such as "it stopped
+          // responding"; "Show the logs" is the title of a step of the fix.
           _(
-            '{title}. It ended with “{result}”, which can pass (something slow or busy at that moment): ' +
+            '{title}. systemd says {reason}. That can pass (something slow or busy at that moment): ' +
               'its last lines are in “Show the logs”, and a restart may succeed.',
           ),
-          { title: finding.title, result: cause.result },
+          { title: finding.title, reason: plainResult(cause.result) ?? cause.result },
         ),
         actions: [logs, restart],
       };
@@ -543,15 +545,17 @@ async function unitFailedByCause(
           actions: [logs, restart],
         };
       }
+      const ended = result ?? lineResult ?? 'exit-code';
       return {
         title: format(_('See why {unit} failed'), { unit }),
         explanation: format(
-          // Translators: {title} is the finding's title; {result} is systemd's word for how it ended.
+          // Translators: {title} is the finding's title; {reason} is how systemd says it ended, such as "its program
+          // ended with an error".
           _(
-            '{title}. It ended with “{result}”, and nothing it runs, reads or needs has changed since: a restart ' +
+            '{title}. systemd says {reason}, and nothing it runs, reads or needs has changed since: a restart ' +
               'would fail the same way until its last lines’ cause is fixed, so none is offered yet.',
           ),
-          { title: finding.title, result: result ?? lineResult ?? 'exit-code' },
+          { title: finding.title, reason: plainResult(ended) ?? ended },
         ),
         actions: [logs],
       };
