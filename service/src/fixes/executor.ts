@@ -197,7 +197,10 @@ export class Executor {
         state = verification.ok ? 'fixed' : 'not-fixed';
         // "Freed 30 MB in ~/.cache; the caches are empty": one sentence, whatever case the check starts with.
         // Translators: what a fix did and what its check saw, such as "Restarted x; x is active" (French: "\u202f;").
-        summary = format(_('{done}; {observed}'), { done: outcome.summary, observed: verification.observed });
+        // A check that saw just what the action said it did ("The extension x is turned off") is said once.
+        summary = sameWords(outcome.summary, verification.observed)
+          ? outcome.summary
+          : format(_('{done}; {observed}'), { done: outcome.summary, observed: verification.observed });
       }
     } catch (error) {
       // A service that answered what its interface does not allow: the job fails naming it, and the log says so.
@@ -242,6 +245,9 @@ export class Executor {
     this.journal.write(record);
   }
 }
+
+const bareWords = (text: string) => text.trim().replace(/\.$/, '').toLowerCase();
+const sameWords = (one: string, other: string) => bareWords(one) === bareWords(other);
 
 /** Aborts a run that took too long: a failure, where other aborts are cancellations. */
 class RunTimeout extends Error {

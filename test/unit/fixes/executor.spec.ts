@@ -165,6 +165,20 @@ describe('the executor', () => {
     expect(() => executor.undo(job.id, 'tester')).toThrowError(/cannot be undone: nothing changed/);
   });
 
+  it('says once what the action did where its check saw just that', async () => {
+    const executor = executorWith(
+      switchAction(switches, 'test.turn_on', {
+        name: 'test.turn_on' as const,
+        run: async (params: Params) => {
+          switches.on.add(params.name);
+          return { summary: 'Lamp is on.', undo: { impossible: 'kept' } };
+        },
+      }),
+    );
+    const job = await finishedJob(executor.apply(propose('lamp').id, 'test.turn_on', 'tester').id);
+    expect(job).toEqual(jasmine.objectContaining({ state: 'fixed', summary: 'Lamp is on.' }));
+  });
+
   it('tells a refused authorization from a failure, and stops an action that runs too long', async () => {
     timeoutMs = 50;
     const executor = executorWith({
