@@ -94,6 +94,37 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(GDM, 'gkr-pam: unable to locate daemon control file')).toEqual([]);
   });
 
+  it('reads pam_systemd’s error at the session stage as the session not made, not its closing one', () => {
+    expect(
+      verdict(
+        GDM,
+        'pam_systemd(gdm-password:session): Cannot create session: Already running in a session or user slice',
+        3,
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm-password',
+        'Signing in could not start a session: Cannot create session: Already running in a session or user slice',
+      ],
+    ]);
+    expect(
+      verdict(GDM, 'pam_systemd(gdm-password:session): Failed to release session: Interrupted system call', 3),
+    ).toEqual([]);
+    // Below err it is not the session failing; another service's (sudo's) is not the desktop's.
+    expect(
+      verdict(GDM, 'pam_systemd(gdm-password:session): Cannot create session: Already running in a session', 5),
+    ).toEqual([]);
+    expect(verdict(GDM, 'pam_systemd(sudo:session): Cannot create session: Already running in a session', 3)).toEqual(
+      [],
+    );
+    // Nor another root program's, which runs login's service inside a session and goes on without a second one.
+    const hub: Writer = { comm: 'python3', exe: '/usr/bin/python3.11', unit: 'jupyterhub.service', uid: 0 };
+    expect(verdict(hub, 'pam_systemd(login:session): Cannot create session: Already running in a session', 3)).toEqual(
+      [],
+    );
+  });
+
   it('reads PAM’s return codes by their words or names, and pam_unix refusing an account, whichever module', () => {
     const refused = (message: string) => verdict(GDM, message).map(([, subject]) => subject);
     expect(refused('pam_sss(gdm-password:auth): received for user alice: 4 (System error)')).toEqual(['alice']);

@@ -125,6 +125,12 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // wording (pam_sss's "Request to sssd failed", pam_krb5's, a fingerprint module's). Not setcred or session: pam_env's
 // missing configuration file and the like are logged there on every sign-in that works.
 const DECIDING_STAGES = new Set(['auth', 'account']);
+// pam_systemd registers the sign-in's session with logind at the session stage (src/login/pam_systemd.c): its error
+// there ("Failed to create session: Connection timed out", "Cannot create session: Already running in a session or
+// user slice") is the session not made, and the desktop does not start. Not its closing one ("Failed to release
+// session: …").
+const SESSION_MAKER = 'pam_systemd';
+const RELEASING = /\brelease\b/i;
 // unix_chkpwd (pam_unix's unix_chkpwd.c, passverify.c) has one job, and logs only where it could not do it:
 // "password check failed for user (alice)", "could not obtain user info (alice)" where the user database did not
 // answer, "inappropriate use of Unix helper binary [UID=1000]" where its caller ran it so that it could not check,
@@ -278,8 +284,8 @@ const GREETER_TEARDOWN_MS = 60_000;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'check';
-  /** For 'check': the helper's own line, which says why. */
+  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check';
+  /** For 'check' and 'no-session': the helper's or the module's own line, which says why. */
   line?: string;
 }
 
@@ -319,6 +325,10 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
     DECIDING_STAGES.has(stage) &&
     ((level !== undefined && level <= LOG_ERR) ||
       (reportedAtInfoOrGraver(entry) && (programSaysFailed(text) || saysErrorOrRefusal(text))));
+  // Only in a proven sign-in program: another root program running a sign-in service (JupyterHub's "login") inside a
+  // session is refused a second one, and goes on.
+  if (host !== '' && module === SESSION_MAKER && stage === 'session' && level !== undefined && level <= LOG_ERR)
+    return RELEASING.test(text) ? null : { subject: service, what: 'no-session', line: text };
   const lockOut = tallyLockOut(module, text);
   const refused =
     lockOut ||
@@ -455,6 +465,8 @@ function title(failure: Failure): string {
       return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
     case 'check':
       return format(_('The password could not be checked: {line}'), { line: cleanLine(failure.line ?? '', 160) });
+    case 'no-session':
+      return format(_('Signing in could not start a session: {line}'), { line: cleanLine(failure.line ?? '', 160) });
     case 'session':
       // Translators: {unit} is the unit of a sign-in's session, such as "session-2.scope".
       return format(_('A session could not be started at sign-in: systemd-logind could not start {unit}'), {
