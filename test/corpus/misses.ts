@@ -30,6 +30,11 @@ export interface ClassMisses {
    * is not one the table lists ('exe'), or it is and its unit or user is not where the table expects ('placement').
    */
   unproven: { exe: number; placement: number };
+  /**
+   * The lines of those placed where the table does not expect them, per writer, user (root, the session's user, a
+   * system account) and unit or scope, its numbers as N ("chronyd as root in session-N.scope").
+   */
+  placedBy: Record<string, number>;
   /** Missed cases with a line of the kernel's. */
   kernel: number;
   /** The kernel's lines in missed cases, per component the kernel's prefix names (desktop/componentLines.ts), or 'none'. */
@@ -97,6 +102,27 @@ function ofArea(writer: CorpusCase['lines'][number]['writer'], area: DesktopArea
   );
 }
 
+/** Where a line of `area`'s component ran, as a total's key: its writer, its user's kind and its unit's shape. */
+function placement(
+  writer: Exclude<CorpusCase['lines'][number]['writer'], string>,
+  writers: Writers,
+  area: DesktopArea,
+): string {
+  const name = DESKTOP_WRITERS.find(
+    (desktop) => desktop.area === area && writers.isProgramOf(desktop.name, writer.exe),
+  )?.name;
+  const user =
+    writer.uid === undefined
+      ? 'no user'
+      : writer.uid === 0
+        ? 'root'
+        : writer.uid === USER_UID
+          ? 'the user'
+          : 'a system account';
+  const unit = (writer.userUnit ?? writer.unit ?? 'no unit').replace(/\d+/g, 'N');
+  return `${name} as ${user} in ${unit}`;
+}
+
 /** Per class, how its missed cases were missed (`outcomes` as score() gives them for `cases`). */
 export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOutcome[]): Record<string, ClassMisses> {
   // The cases' programs installed, as the simulated machine installs them (simulatedMachine.ts).
@@ -120,6 +146,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       proven: 0,
       provenError: 0,
       unproven: { exe: 0, placement: 0 },
+      placedBy: {},
       kernel: 0,
       kernelBy: {},
       provenBy: {},
@@ -173,6 +200,10 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
         );
       if (named.some(listed)) misses.unproven.placement += 1;
       else if (named.length > 0) misses.unproven.exe += 1;
+      for (const line of named.filter(listed)) {
+        const key = placement(line.writer as Exclude<CorpusCase['lines'][number]['writer'], string>, writers, area);
+        misses.placedBy[key] = (misses.placedBy[key] ?? 0) + 1;
+      }
     }
     if (lines.some((line) => line.writer === 'kernel')) misses.kernel += 1;
     for (const line of lines.filter((each) => each.writer === 'kernel')) {
@@ -196,7 +227,11 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
       `  ${name}: ${m.missed} missed, ${m.nothing} raised nothing${others ? `, others raised ${others}` : ''}; ` +
       `their lines: ${m.errorPriority} with an error priority, ${m.ownComponent} by the class's own component ` +
       `(${m.proven} proven by journald's fields, ${m.provenError} of them at err; of the others, ` +
-      `${m.unproven.exe} by an executable not listed, ${m.unproven.placement} in a unit or as a user not expected), ` +
+      `${m.unproven.exe} by an executable not listed, ${m.unproven.placement} in a unit or as a user not expected` +
+      Object.entries(m.placedBy)
+        .map(([where, count]) => `; ${where}: ${count}`)
+        .join('') +
+      '), ' +
       `${m.kernel} with the kernel's (` +
       Object.entries(m.kernelBy)
         .map(([component, by]) => `${component} ${by.err} at err, ${by.below} below`)
