@@ -617,6 +617,47 @@ describe('the extension-error playbook', () => {
     ]);
     expect(draft?.title).toBe('See GNOME Shell’s error');
     expect(draft?.explanation).toContain('turning your extensions off one at a time in Extensions shows which one');
+    expect(draft?.explanation).toMatch(/Nothing is changed here\.$/);
+
+    // The shell's own list narrows it down to what runs now, Steward's own aside, or clears every extension.
+    const listing = (extensions: Record<string, [number, string]>): PlaybookTools => ({
+      context: {
+        sessionBus: {
+          call: () =>
+            Promise.resolve({
+              signature: 'a{sa{sv}}',
+              body: [
+                Object.fromEntries(
+                  Object.entries(extensions).map(([uuid, [state, name]]) => [
+                    uuid,
+                    { state: new Variant('d', state), name: new Variant('s', name) },
+                  ]),
+                ),
+              ],
+            }),
+        },
+      } as unknown as ActionContext,
+      preview: () => Promise.resolve(null),
+    });
+    const some = await extensionPlaybook(
+      unnamed,
+      listing({
+        [UUID]: [ENABLED, 'Dash to Dock'],
+        'steward@steward.github.io': [ENABLED, 'Steward'],
+        'weather@example.org': [2, 'Weather'],
+      }),
+    );
+    expect(some?.explanation).toContain('shows which one it is. Running now: Dash to Dock. Nothing is changed here.');
+    const none = await extensionPlaybook(unnamed, listing({ 'steward@steward.github.io': [ENABLED, 'Steward'] }));
+    expect(none?.explanation).toContain(
+      'No extension runs in GNOME Shell now, so the error is most likely GNOME Shell’s own.',
+    );
+    expect(none?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+    const many = await extensionPlaybook(
+      unnamed,
+      listing(Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`e${n}@example.org`, [ENABLED, `E${n}`]]))),
+    );
+    expect(many?.explanation).toContain('Running now: E1, E2, E3, E4, E5 and 2 more.');
   });
 
   it('never proposes off an extension the shell reports running, nor one it cannot be asked about', async () => {

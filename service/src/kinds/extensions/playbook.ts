@@ -18,10 +18,12 @@ import {
   type PlaybookTools,
   type ProposalDraft,
 } from '../../fixes/playbookSteps.js';
-import { _, format } from '../../i18n.js';
+import { _, format, ngettext } from '../../i18n.js';
+import { shownName } from '../../untrustedText.js';
 import { UNNAMED_SHELL_ERROR } from './journalDetector.js';
-import { ERROR, extensionInfo, OUT_OF_DATE } from './shell.js';
+import { ENABLED, ERROR, extensionInfo, listExtensions, OUT_OF_DATE, STEWARD_UUID } from './shell.js';
 import { SHELL_CRASH_EVIDENCE } from './shellCrashDetector.js';
+import type { ExtensionState } from './state.js';
 
 /** Whether the shell's own word says the extension failed: its state for it, or its crash record. */
 async function shellSaysItFailed(finding: FindingWithEvidence, tools: PlaybookTools): Promise<boolean> {
@@ -31,25 +33,64 @@ async function shellSaysItFailed(finding: FindingWithEvidence, tools: PlaybookTo
   return extension !== null && (extension.state === ERROR || extension.state === OUT_OF_DATE);
 }
 
-/** An error of the shell's JavaScript that names no extension: its lines around it; nothing to turn off. */
-const unnamedError = (finding: FindingWithEvidence): ProposalDraft => ({
-  title: _('See GNOME Shell’s error'),
-  explanation: format(_('{title}. {advice}'), {
-    title: finding.title,
-    advice: _(
-      'Such errors mostly come from an extension, but this line does not say which. GNOME Shell’s own log lines ' +
-        'around it may show the error’s stack, with the extension’s folder in it. Otherwise, turning your ' +
-        'extensions off one at a time in Extensions shows which one it is. Nothing is changed here.',
-    ),
-  }),
-  actions: [logsStep(finding, undefined, OWN_LINES)],
-});
+/** Extensions named in an explanation at most: the rest are counted. */
+const RUNNING_NAMED = 5;
+
+/** The extensions running in the shell now, Steward's own aside; null where the shell could not be asked. */
+const runningExtensions = (tools: PlaybookTools) =>
+  listExtensions(tools.context.sessionBus).then(
+    (all) => all.filter((extension) => extension.state === ENABLED && extension.uuid !== STEWARD_UUID),
+    () => null,
+  );
+
+/**
+ * An error of the shell's JavaScript that names no extension: its lines around it, and the shell's own word on which
+ * extensions run, which narrows it down or clears them all. Nothing to turn off.
+ */
+async function unnamedError(finding: FindingWithEvidence, tools: PlaybookTools): Promise<ProposalDraft> {
+  const running = await runningExtensions(tools);
+  const advice =
+    running?.length === 0
+      ? _(
+          'No extension runs in GNOME Shell now, so the error is most likely GNOME Shell’s own. Its own log lines ' +
+            'around it show what it was doing. Nothing is changed here.',
+        )
+      : [
+          _(
+            'Such errors mostly come from an extension, but this line does not say which. GNOME Shell’s own log ' +
+              'lines around it may show the error’s stack, with the extension’s folder in it. Otherwise, turning ' +
+              'your extensions off one at a time in Extensions shows which one it is.',
+          ),
+          ...(running ? [runningNow(running)] : []),
+          _('Nothing is changed here.'),
+        ].join(' ');
+  return {
+    title: _('See GNOME Shell’s error'),
+    explanation: format(_('{title}. {advice}'), { title: finding.title, advice }),
+    actions: [logsStep(finding, undefined, OWN_LINES)],
+  };
+}
+
+/** The extensions running now, by name, the first few named and the rest counted. */
+function runningNow(running: readonly ExtensionState[]): string {
+  const names = running
+    .slice(0, RUNNING_NAMED)
+    .map((extension) => shownName(extension.name))
+    .join(', ');
+  const more = running.length - Math.min(running.length, RUNNING_NAMED);
+  return more > 0
+    ? format(ngettext('Running now: {names} and {n} more.', 'Running now: {names} and {n} more.', more), {
+        names,
+        n: more,
+      })
+    : format(_('Running now: {names}.'), { names });
+}
 
 export const extensionPlaybook: Playbook = async (
   finding: FindingWithEvidence,
   tools: PlaybookTools,
 ): Promise<ProposalDraft> => {
-  if (finding.subject === UNNAMED_SHELL_ERROR) return unnamedError(finding);
+  if (finding.subject === UNNAMED_SHELL_ERROR) return unnamedError(finding, tools);
   const uuid = finding.subject;
   const disable: CandidateAction = { name: 'extensions.disable', params: { uuid } };
   const preview = await tools.preview(disable);
