@@ -78,6 +78,8 @@ export interface Replay {
   proposalsAfter: Map<string, SeenProposal[]>;
   /** The waves that took longest from writing to proposals: a stall shows here before it fails a run. */
   slowestWaves: WaveTime[];
+  /** How often the service started a journal follower again because it went quiet with entries unread, per journal. */
+  quietRestarts: Record<string, number>;
 }
 
 /**
@@ -242,7 +244,16 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
     const ids = new Set(findings.map((f) => f.id));
     const proposals = (await list('Proposals')).map(seenProposal).filter((p) => ids.has(p.findingId));
     await service.stop();
+    const quietRestarts: Record<string, number> = {};
+    for (const line of service
+      .log()
+      .split('\n')
+      .filter((each) => each.includes('stopped reporting entries'))) {
+      const source = /source=(\S+)/.exec(line)?.[1] ?? 'a journal';
+      quietRestarts[source] = (quietRestarts[source] ?? 0) + 1;
+    }
     return {
+      quietRestarts,
       placed,
       findings,
       proposals,

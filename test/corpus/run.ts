@@ -26,7 +26,10 @@ const started = Date.now();
 const parts = loadParts(values.cases ?? CASES_DIR, values.sealed ?? SEALED_DIR);
 const sealedCases = new Set(parts.sealed);
 const cases = [...parts.tuning, ...parts.sealed];
-const { placed, findings, proposals, proposalsAfter, slowestWaves } = await replayCorpus(cases, sealedCases);
+const { placed, findings, proposals, proposalsAfter, slowestWaves, quietRestarts } = await replayCorpus(
+  cases,
+  sealedCases,
+);
 const inPart = (sealed: boolean) => placed.filter((p) => sealedCases.has(p.corpusCase) === sealed);
 const result = score(inPart(false), findings, proposals, proposalsAfter);
 const sealed = score(inPart(true), findings, proposals, proposalsAfter);
@@ -43,8 +46,15 @@ console.log(
   `slowest waves: ${slowestWaves.map((w) => `${w.wave} (${w.cases.join(', ')}) ${(w.ms / 1000).toFixed(1)} s`).join('; ')}`,
 );
 console.log(
+  `journal followers the service started again because they went quiet: ${
+    Object.entries(quietRestarts)
+      .map(([source, count]) => `${source} ${count}`)
+      .join(', ') || 'none'
+  }`,
+);
+console.log(
   `how the sealed part's cases were missed (totals):\n${missesLines(missesOf(parts.sealed, sealed.outcomes)).join('\n')}\n` +
-    benignRaisedLine(sealed.outcomes),
+    benignRaisedLine(sealed.outcomes, parts.sealed),
 );
 if (unplaced.length > 0) {
   console.log(`findings outside every case: ${unplaced.map((f) => `${f.kind} ${f.subject}`).join(', ')}`);

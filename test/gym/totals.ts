@@ -459,7 +459,10 @@ async function auditLines(system: GymSystem): Promise<Totals['audit']> {
   };
 }
 
-/** The service's main process, its resident memory (kB) and the CPU time it used so far (s), read in the system. */
+/**
+ * The service's main process, its resident memory (kB) and the CPU time it and the children it reaped used so far
+ * (s), read in the system.
+ */
 export async function stewardMemory(system: GymSystem): Promise<{ pid: number; rssKb: number; cpuSeconds: number }> {
   const pid = Number(
     (
@@ -468,16 +471,17 @@ export async function stewardMemory(system: GymSystem): Promise<{ pid: number; r
   );
   const status = (await system.exec(['cat', `/proc/${pid}/status`])).stdout;
   const stat = (await system.exec(['cat', `/proc/${pid}/stat`])).stdout;
-  // utime and stime, the 14th and 15th fields, in USER_HZ (100 a second on Linux); the name in () may hold spaces.
-  const [utime = 0, stime = 0] = stat
+  // utime, stime, cutime and cstime, the 14th to 17th fields, in USER_HZ (100 a second on Linux): its own and that
+  // of the children it waited for (the journal's short checks, pw-dump…); the name in () may hold spaces.
+  const ticks = stat
     .slice(stat.lastIndexOf(')') + 2)
     .split(' ')
-    .slice(11, 13)
-    .map(Number);
+    .slice(11, 15)
+    .reduce((sum, field) => sum + Number(field), 0);
   return {
     pid,
     rssKb: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0),
-    cpuSeconds: (utime + stime) / 100,
+    cpuSeconds: ticks / 100,
   };
 }
 
@@ -593,7 +597,7 @@ export function totalsLines(totals: Totals): string[] {
         `resident memory ${mb(idle.rssKb.start)} MB at the start, ${mb(idle.rssKb.end)} MB at the end ` +
         `(${Number.isNaN(growth) ? '?' : `${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(1)}`} %, ` +
         `at most +${(MAX_IDLE_GROWTH * 100).toFixed(0)} %; peak ${mb(idle.rssKb.peak)} MB; ` +
-        `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle ` +
+        `each minute ${idle.minutesKb.map(mb).join(', ') || 'none'} MB); ${idle.cpuSeconds} s of CPU time while idle, the children it ran counted ` +
         `(each minute ${idle.minutesCpuSeconds.join(', ') || 'none'} s)`,
     );
     for (const finding of idle.findings) lines.push(`    ↳ raised while idle: ${finding}`);

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { createLogger } from '../../service/src/logging.js';
@@ -29,8 +29,9 @@ describe('JournalSource', () => {
     await dir.remove();
   });
 
-  function follow(resumeCursor: string | null = null, command?: string, directory = dir.path) {
+  function follow(resumeCursor: string | null = null, command?: string, directory = dir.path, quietCheckMs?: number) {
     const source = new JournalSource({
+      quietCheckMs,
       name: 'journal.test',
       args: ['--directory', directory],
       resumeCursor,
@@ -256,5 +257,73 @@ exec sleep 600
     const warnings = logLines.filter((line) => line.includes('not a journal entry'));
     expect(warnings.length).toBe(1);
     expect(warnings[0]).toContain('not json');
+  });
+
+  describe('when journalctl goes quiet', () => {
+    const restartsForQuiet = () => logLines.filter((line) => line.includes('stopped reporting entries')).length;
+
+    const linesIn = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').length - 1;
+
+    /** A journalctl whose first follower says nothing, ever; every other call is the real one's. */
+    async function silentFirstFollower(checks: string): Promise<string> {
+      const fake = join(dir.path, 'silent-journalctl');
+      await writeFile(
+        fake,
+        `#!/bin/sh
+case "$*" in
+  *--follow*) if mkdir "$0.followed" 2>/dev/null; then exec sleep 600; fi;;
+  *--after-cursor*) echo check >>'${checks}';;
+esac
+exec journalctl "$@"
+`,
+      );
+      await chmod(fake, 0o755);
+      return fake;
+    }
+
+    it('starts it again from its cursor when the journal holds entries it did not report', async () => {
+      const checks = join(dir.path, 'checks');
+      const { source, messages, until, started } = follow(null, await silentFirstFollower(checks), dir.path, 100);
+      await started;
+      const silentPid = source.pid;
+      await append('one', 'two');
+      await until(2);
+      expect(messages()).toEqual(['one', 'two']);
+      expect(source.pid).not.toBe(silentPid);
+      expect(restartsForQuiet()).toBe(1);
+
+      // Caught up, and nothing unreported: checks leave it alone.
+      const followerPid = source.pid;
+      const checksBefore = await linesIn(checks);
+      await waitFor(async () => (await linesIn(checks)) >= checksBefore + 3, 'three more checks');
+      expect(source.pid).toBe(followerPid);
+      expect(restartsForQuiet()).toBe(1);
+      await append('three');
+      await until(3);
+      expect(messages()).toEqual(['one', 'two', 'three']);
+    });
+
+    it('starts it again once, not in a loop, for an entry it cannot print', async () => {
+      const fake = join(dir.path, 'stuck-journalctl');
+      const checks = join(dir.path, 'checks');
+      const entry = JSON.stringify({ __CURSOR: 's=1', __REALTIME_TIMESTAMP: '1000', MESSAGE: 'valid' });
+      await writeFile(
+        fake,
+        `#!/bin/sh
+case "$*" in
+  *--follow*) echo '${entry}'; echo 'not json'; exec sleep 600;;
+  *--after-cursor*) echo check >>'${checks}'; echo '{"__CURSOR":"s=2"}';;
+  *) echo '{"__CURSOR":"s=0"}';;
+esac
+`,
+      );
+      await chmod(fake, 0o755);
+      const { until, started } = follow(null, fake, dir.path, 50);
+      await started;
+      await until(1);
+      // Two checks find the entry and restart journalctl; it prints the same unreadable line and goes quiet again.
+      await waitFor(async () => (await linesIn(checks)) >= 8, 'eight checks of the quiet journalctl');
+      expect(restartsForQuiet()).toBe(1);
+    });
   });
 });

@@ -27,12 +27,16 @@ export interface JournalSourceOptions {
   command?: string;
   /** Whether an entry is Steward's own (ownLines.ts): passed over, never an event. */
   isOwn?: (entry: JournalEntry) => boolean;
+  /** How often the journal is asked whether it holds an entry journalctl has not reported (30 s by default). */
+  quietCheckMs?: number;
 }
 
 // Every field, though few are read: --output-fields slows journalctl by a fifth or more, and the line
 // scanner (journalLine.ts) skips the fields it does not want at little cost.
 const COMMON_ARGS = ['--follow', '--output=json', '--no-pager', '--all'];
 const BAD_LINE_LOG_INTERVAL_MS = 60_000;
+const QUIET_CHECK_MS = 30_000;
+const JOURNALCTL_TIMEOUT_MS = 10_000;
 const EMPTY = Symbol('an empty journal');
 
 export class JournalSource implements EventSource {
@@ -46,6 +50,13 @@ export class JournalSource implements EventSource {
   #emit: ((event: WatchEvent) => void) | null = null;
   #badLines = 0;
   #badLoggedAt = -Infinity;
+  /** Lines journalctl wrote since the last quiet check, entries or not. */
+  #linesSinceCheck = 0;
+  /** The cursor of the first entry after ours that the last quiet check found in the journal. */
+  #unreported: string | null = null;
+  /** The entry the last restart for quiet was for: never a second for it (one journalctl cannot print would loop). */
+  #restartedFor: string | null = null;
+  #quietTimer: NodeJS.Timeout | null = null;
 
   constructor(options: JournalSourceOptions) {
     this.name = options.name;
@@ -77,10 +88,60 @@ export class JournalSource implements EventSource {
   async start(emit: (event: WatchEvent) => void): Promise<void> {
     this.#emit = emit;
     await this.#journalctl.start();
+    this.#scheduleQuietCheck();
   }
 
   async stop(): Promise<void> {
+    if (this.#quietTimer) clearTimeout(this.#quietTimer);
+    this.#quietTimer = null;
     await this.#journalctl.stop();
+  }
+
+  #scheduleQuietCheck(): void {
+    this.#quietTimer = setTimeout(() => {
+      void this.#checkQuiet().finally(() => {
+        if (this.#quietTimer) this.#scheduleQuietCheck();
+      });
+    }, this.#options.quietCheckMs ?? QUIET_CHECK_MS);
+  }
+
+  /**
+   * journalctl --follow has been seen to go silent with its process alive while the journal grew (CI, once): a wait
+   * with no end. So the journal is asked, at each check, for the first entry after our cursor; the same entry found
+   * at two checks in a row, with nothing written by journalctl between them, means it will not report it, and it is
+   * started again from the cursor. A follower stuck just after a check is started again within two checks.
+   */
+  async #checkQuiet(): Promise<void> {
+    const quiet = this.#linesSinceCheck === 0;
+    this.#linesSinceCheck = 0;
+    if (this.#journalctl.pid === undefined) {
+      this.#unreported = null;
+      return;
+    }
+    const unreported = await this.#firstAfterCursor();
+    // Lines that came while the journal was asked: journalctl is at work.
+    if (this.#linesSinceCheck > 0) {
+      this.#unreported = null;
+      return;
+    }
+    if (quiet && unreported !== null && unreported === this.#unreported && unreported !== this.#restartedFor) {
+      this.#options.log.warning('journalctl stopped reporting entries the journal holds; restarting it', {
+        source: this.name,
+        cursor: this.#cursor ?? undefined,
+      });
+      this.#restartedFor = unreported;
+      this.#journalctl.restart();
+    }
+    this.#unreported = unreported;
+  }
+
+  /** The cursor of the first entry after the last one seen, or null when there is none (or it cannot be told). */
+  async #firstAfterCursor(): Promise<string | null> {
+    // Without a cursor only a journal that was empty at start tells: any entry in it is one not yet seen.
+    if (this.#cursor === null && !this.#fromStart) return null;
+    const after = this.#cursor === null ? [] : [`--after-cursor=${this.#cursor}`];
+    const result = await this.#oneEntry(after).catch(() => null);
+    return result === null ? null : cursorOf(result.stdout);
   }
 
   async #command(): Promise<ChildCommand> {
@@ -101,25 +162,26 @@ export class JournalSource implements EventSource {
   /** The cursor of the journal's last entry; EMPTY when it has none yet (a directory without files). */
   async #tailCursor(): Promise<string | null | typeof EMPTY> {
     // The last entry itself, not --lines=0 --show-cursor: systemd 257 (Debian 13) shows no cursor with no entry.
-    const args = [...this.#options.args, '--lines=1', '--output=json', '--no-pager'];
-    const result = await promisify(execFile)(this.#program, args, { timeout: 10_000 }).catch(
-      (error: Error & { stdout?: string; stderr?: string }) => {
-        if (/^-- No entries --$|No journal files were found/m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`)) {
-          return EMPTY;
-        }
-        this.#options.log.warning('journalctl could not read the journal tail', {
-          source: this.name,
-          error: error.message,
-        });
-        return null;
-      },
-    );
+    const result = await this.#oneEntry([]).catch((error: Error & { stdout?: string; stderr?: string }) => {
+      if (/^-- No entries --$|No journal files were found/m.test(`${error.stdout ?? ''}${error.stderr ?? ''}`)) {
+        return EMPTY;
+      }
+      this.#options.log.warning('journalctl could not read the journal tail', {
+        source: this.name,
+        error: error.message,
+      });
+      return null;
+    });
     if (result === EMPTY || result === null) return result;
     // Without an entry journalctl says "-- No entries --", with exit status 0 (systemd 257) or 1 (252).
-    const last = result.stdout.split('\n').find((line) => line.startsWith('{'));
-    if (!last) return EMPTY;
-    const cursor = (JSON.parse(last) as { __CURSOR?: unknown }).__CURSOR;
-    return typeof cursor === 'string' ? cursor : null;
+    if (!result.stdout.split('\n').some((line) => line.startsWith('{'))) return EMPTY;
+    return cursorOf(result.stdout);
+  }
+
+  /** One entry as JSON: the journal's last, or with `position` the first after a cursor. */
+  #oneEntry(position: string[]): Promise<{ stdout: string }> {
+    const args = [...this.#options.args, ...position, '--lines=1', '--output=json', '--no-pager'];
+    return promisify(execFile)(this.#program, args, { timeout: JOURNALCTL_TIMEOUT_MS });
   }
 
   get #program(): string {
@@ -127,6 +189,7 @@ export class JournalSource implements EventSource {
   }
 
   #line(line: string): void {
+    this.#linesSinceCheck++;
     const entry = parseJournalLine(line, this.#system);
     if (entry instanceof Error) {
       this.#badLine(line, entry);
@@ -163,5 +226,17 @@ export class JournalSource implements EventSource {
       this.#cursor = null;
     }
     return 'restart';
+  }
+}
+
+/** The cursor of the first entry in journalctl's JSON output; null when there is none or it cannot be read. */
+function cursorOf(output: string): string | null {
+  const line = output.split('\n').find((candidate) => candidate.startsWith('{'));
+  if (!line) return null;
+  try {
+    const cursor = (JSON.parse(line) as { __CURSOR?: unknown }).__CURSOR;
+    return typeof cursor === 'string' ? cursor : null;
+  } catch {
+    return null;
   }
 }

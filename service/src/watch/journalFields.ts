@@ -43,6 +43,8 @@ export const JOURNAL_FIELDS = [
   'COREDUMP_USER_UNIT',
   // Whose process crashed (systemd-coredump's record, from the kernel's credentials of the crashing process).
   'COREDUMP_UID',
+  // The process that crashed: what ties systemd-coredump's record to the kernel's line about it.
+  'COREDUMP_PID',
   'DNS_QUESTION',
   'DNSSEC_RESULT',
   // cupsd's queue for a job's or printer's line (scheduler/log.c, PWG_ServiceURI), when it logs to the journal.

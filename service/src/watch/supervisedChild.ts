@@ -84,6 +84,12 @@ export class SupervisedChild {
     this.#backoff.reset();
   }
 
+  /** Ends the running child as if it had failed: it starts again, with back-off, as after any unasked end. */
+  restart(): void {
+    // SIGKILL: the child is one that stopped doing its work, and may not heed a polite request either.
+    this.#child?.kill('SIGKILL');
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
