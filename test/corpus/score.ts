@@ -62,6 +62,9 @@ export interface Score {
   unplaced: SeenFinding[];
 }
 
+/** A proposal's state once it was withdrawn (fixes/proposer.ts's withdraw): its finding's problem no longer needs it. */
+const WITHDRAWN = 'resolved';
+
 const share = (hits: number, of: number) => (of === 0 ? null : hits / of);
 
 /**
@@ -91,10 +94,13 @@ export function score(
 
   const outcomes = placed.map(({ corpusCase }): CaseOutcome => {
     const raised = findingsOf.get(corpusCase.id) ?? [];
-    const first = raised
+    const offered = raised
       .flatMap((finding) => proposalsOf(finding, corpusCase.id))
       .filter((p) => p.actions.length > 0)
-      .sort((a, b) => (a.createdUs < b.createdUs ? -1 : a.createdUs > b.createdUs ? 1 : 0))[0];
+      .sort((a, b) => (a.createdUs < b.createdUs ? -1 : a.createdUs > b.createdUs ? 1 : 0));
+    // A proposal withdrawn ('resolved') for another of the case's findings, one problem that says more (the
+    // coredump's record over the kernel's line), is not what the person is offered; where all were, the first was.
+    const first = offered.find((p) => p.state !== WITHDRAWN) ?? offered[0];
     return {
       id: corpusCase.id,
       cause: systemErrorOf(corpusCase.lines.map((line) => line.message))?.errno.code ?? null,

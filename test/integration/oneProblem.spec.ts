@@ -445,6 +445,22 @@ describe('one problem, one proposal', () => {
   });
 
   const REPORTER = 'gym-crash-report.service';
+  /** Fixes that follow a journal of their own (crash reports are read from it), made anew; its directory. */
+  const followCrashJournal = async () => {
+    const journal = join(dir.path, 'journal');
+    await fixes.stop();
+    fixes = playbookFixes(
+      serviceBus,
+      findings,
+      home,
+      join(dir.path, 'state'),
+      createLogger({ write: () => undefined }),
+      GRACE_MS,
+      undefined,
+      [journal],
+    );
+    return journal;
+  };
   /** systemd-coredump's records of `programs`' crashes, in a journal of their own as it writes them from REPORTER. */
   const crashRecords = async (programs: { comm: string; exe?: string }[]) => {
     const journal = join(dir.path, 'journal');
@@ -493,18 +509,7 @@ describe('one problem, one proposal', () => {
   it('gives each program whose crash one reporter recorded its own proposal, with its file or without', async () => {
     // As the desktop gym's crashes come: one record names only the program's name, the next two its file, all
     // written by systemd-coredump from one unit within minutes. The reporter's unit is no program of theirs.
-    const journal = join(dir.path, 'journal');
-    await fixes.stop();
-    fixes = playbookFixes(
-      serviceBus,
-      findings,
-      home,
-      join(dir.path, 'state'),
-      createLogger({ write: () => undefined }),
-      GRACE_MS,
-      undefined,
-      [journal],
-    );
+    await followCrashJournal();
     const records = await crashRecords([
       { comm: 'gjs-console' },
       { comm: 'dash', exe: '/usr/bin/dash' },
@@ -603,5 +608,81 @@ describe('one problem, one proposal', () => {
     expect(fixes.store.proposalForFinding(error.id)?.state).toBe('open');
     await rm(config);
     await waitFor(() => fixes.store.proposalForFinding(error.id)?.state === 'resolved', 'the withdrawal');
+  });
+
+  it('gives the kernel’s line about a crash and systemd-coredump’s record of it one proposal: the record’s', async () => {
+    const journal = await followCrashJournal();
+    await mkdir(journal, { recursive: true });
+    const segfault =
+      'nemo[1183]: segfault at ff10030054 ip 00007fe5ddd9f21b sp 00007ffee7b27a10 error 4 in libgtk-3.so.0';
+    const dumped = 'Process 1183 (nemo) of user 1000 dumped core.';
+    await appendToJournal(journal, [
+      { MESSAGE: segfault, _TRANSPORT: 'kernel', SYSLOG_IDENTIFIER: 'kernel', PRIORITY: '6' },
+      {
+        MESSAGE: dumped,
+        MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+        SYSLOG_IDENTIFIER: 'systemd-coredump',
+        _UID: '0',
+        _COMM: 'systemd-coredum',
+        _EXE: '/usr/lib/systemd/systemd-coredump',
+        _SYSTEMD_UNIT: REPORTER,
+        COREDUMP_PID: '1183',
+        COREDUMP_COMM: 'nemo',
+        COREDUMP_EXE: '/usr/bin/nemo',
+        COREDUMP_SIGNAL_NAME: 'SIGSEGV',
+      },
+    ]);
+    const { stdout } = await promisify(execFile)('journalctl', [`--directory=${journal}`, '--output=json']);
+    const [kernelCursor, recordCursor] = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => (JSON.parse(entry) as { __CURSOR: string }).__CURSOR);
+    const recorder = {
+      vouchedBy: null,
+      reportedBy: `systemd-coredum (uid 0, /usr/lib/systemd/systemd-coredump, ${REPORTER})`,
+    };
+    const crashTitle = 'nemo crashed (segmentation fault in libgtk-3.so.0)';
+    const crash = await raise({
+      kind: 'crash',
+      subject: 'nemo',
+      severity: 'error',
+      title: crashTitle,
+      at: new Date(),
+      evidence: [line(segfault, { cursor: kernelCursor!, journal })],
+      attribution: { vouchedBy: 'kernel', reportedBy: 'the kernel' },
+    });
+    expect(waiting().map((p) => p.findingId))
+      .withContext(String(fixes.whyNoProposal(findings.get(crash.id)!)))
+      .toEqual([crash.id]);
+    // Moments later systemd-coredump's record of PID 1183: the crash detector adds it to the crash, with the file.
+    const record = line(dumped, { cursor: recordCursor!, journal, unit: REPORTER });
+    const more = findings.report({
+      kind: 'crash',
+      subject: 'nemo',
+      severity: 'error',
+      title: crashTitle,
+      at: new Date(),
+      evidence: [{ ...record, path: '/usr/bin/nemo' }],
+      attribution: recorder,
+      sameOccurrence: true,
+    });
+    const core = findings.report({
+      kind: 'coredump',
+      subject: '/usr/bin/nemo',
+      severity: 'error',
+      title: 'nemo crashed (SIGSEGV)',
+      at: new Date(),
+      evidence: [record],
+      attribution: recorder,
+    });
+    fixes.considerFindings([more, core]);
+    await fixes.proposalsSettled();
+    expect(waiting().map((p) => [p.findingId, p.actions[0]?.name]))
+      .withContext(String(fixes.whyNoProposal(findings.get(core.finding.id)!)))
+      .toEqual([[core.finding.id, 'info.coredump']]);
+    expect(fixes.store.proposalForFinding(crash.id)?.state).toBe('resolved');
+    expect(fixes.whyNoProposal(findings.get(crash.id)!)).toContain(
+      fixes.store.proposalForFinding(core.finding.id)!.title,
+    );
   });
 });

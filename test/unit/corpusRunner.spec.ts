@@ -245,6 +245,23 @@ describe('the corpus runner', () => {
       expect(outcome('dns-1', result)?.firstStep).toBe('network.flush_dns');
     });
 
+    it('reads the first proposal that stood, not one withdrawn for another of the same problem', () => {
+      const crashes = [caseOf('app-crash-1', 'app-crash', 'info.coredump')];
+      const raised = [
+        { id: '1', kind: 'crash', subject: 'nemo', evidenceUs: [5n] },
+        { id: '2', kind: 'coredump', subject: '/usr/bin/nemo', evidenceUs: [6n] },
+      ];
+      const offered = (state: string) => [
+        { findingId: '1', createdUs: 1n, actions: ['info.show_logs'], steps: [], state },
+        { findingId: '2', createdUs: 2n, actions: ['info.coredump'], steps: [], state: 'open' },
+      ];
+      const first = (state: string) => score(place(crashes), raised, offered(state)).outcomes[0]?.firstStep;
+      expect(first('resolved')).toBe('info.coredump');
+      expect(first('open')).toBe('info.show_logs');
+      const allWithdrawn = offered('resolved').map((p) => ({ ...p, state: 'resolved' }));
+      expect(score(place(crashes), raised, allWithdrawn).outcomes[0]?.firstStep).toBe('info.show_logs');
+    });
+
     it('and compares them to a baseline, which the same run always meets', () => {
       const baseline = baselineOf(result);
       expect(shortfalls(result, baseline)).toEqual([]);

@@ -231,12 +231,14 @@ function specificity(kind: string): number {
  * Whether `finding` takes the proposal of `other` when they are one problem: the one that says more of why stands
  * ("Fix line 2 of /etc/x.conf" rather than "x.service keeps failing"); of two of one kind, the one that names where
  * (a mount or a file: "No space left on /srv/spool", the package dpkg's database holds unfinished) over one that
- * names none ("head ran out of disk space", dpkg's "Errors were encountered while processing"); of two that say as
- * much, the first.
+ * names none ("head ran out of disk space", dpkg's "Errors were encountered while processing"); of one crash,
+ * systemd-coredump's record (the core kept, its stack) over the kernel's line (where it faulted, said first); of two
+ * that say as much, the first.
  */
 export function takesOver(finding: Ranked, other: Ranked): boolean {
   const [mine, theirs] = [specificity(finding.kind), specificity(other.kind)];
   if (mine !== theirs) return mine > theirs;
+  if (finding.kind === 'coredump' && other.kind === 'crash') return true;
   return finding.kind === other.kind && namesWhere(finding) && !namesWhere(other);
 }
 

@@ -233,6 +233,53 @@ describe('the crash detector', () => {
     expect(titles).toEqual(['feed.service crashed (SIGABRT)']);
   });
 
+  it('adds systemd-coredump’s record of the process the kernel’s line named to that crash, with its file', () => {
+    const at = (seconds: number) => String(1_773_479_523_000_000 + seconds * 1_000_000);
+    const segfault = (pid: string, seconds: number) =>
+      journalEvent(
+        {
+          MESSAGE: `nemo[${pid}]: segfault at ff10030054 ip 00007fe5ddd9f21b sp 00007ffee7b27a10 error 4 in libgtk-3.so.0.2200.8[7fe5dda1a000+6fa000]`,
+          _TRANSPORT: 'kernel',
+          SYSLOG_IDENTIFIER: 'kernel',
+          __REALTIME_TIMESTAMP: at(seconds),
+        },
+        seconds,
+      );
+    const core = (pid: string, seconds: number, fields: JournalFields = {}) =>
+      journalEvent(
+        {
+          MESSAGE: `Process ${pid} (nemo) of user 1000 dumped core.\n\nStack trace of thread ${pid}:\n#0  0x00007fe5ddd9f21b gtk_widget_hide (libgtk-3.so.0)`,
+          MESSAGE_ID: 'fc2e22bc6ee647b6b90729ab34a250b1',
+          COREDUMP_PID: pid,
+          COREDUMP_EXE: '/usr/bin/nemo',
+          _COMM: 'systemd-coredum',
+          _EXE: '/usr/lib/systemd/systemd-coredump',
+          _UID: '0',
+          __REALTIME_TIMESTAMP: at(seconds),
+          ...fields,
+        },
+        seconds + 1,
+      );
+    const detector = new CrashDetector();
+    const seen = [segfault('1183', 0), core('999', 2), core('1183', 3), core('1183', 4)].map((event) =>
+      reportsOf(detector.detect(event)),
+    );
+    expect(seen.map((reports) => reports.length)).toEqual([1, 0, 1, 0]);
+    const added = seen[2]![0]!;
+    expect(added.sameOccurrence).toBeTrue();
+    expect([added.subject, added.title]).toEqual(['nemo', 'nemo crashed (segmentation fault in libgtk-3.so.0.2200.8)']);
+    expect(added.evidence.map((e) => e.path)).toEqual(['/usr/bin/nemo']);
+    // Its record an hour on, or one any program could have written, is about no crash the kernel reported.
+    const late = new CrashDetector();
+    late.detect(segfault('1183', 0));
+    expect(reportsOf(late.detect(core('1183', 3600)))).toEqual([]);
+    const forged = new CrashDetector();
+    forged.detect(segfault('1183', 0));
+    expect(reportsOf(forged.detect(core('1183', 3, { _UID: '1000', _COMM: 'nemo', _EXE: '/usr/bin/nemo' })))).toEqual(
+      [],
+    );
+  });
+
   it('takes the whole name out of systemd’s parentheses, never a fragment', () => {
     expect(['(resolved)', '((resolved))', '(sd-pam)', 'foo (bar)', 'Web Content', '()'].map(programName)).toEqual([
       'resolved',

@@ -267,6 +267,12 @@ describe('of two findings of one problem, the proposal that stands', () => {
     expect(takesOver(of('sign-in-failure', 'org.gnome.Shell'), of('crash', 'org.gnome.Shell'))).toBeFalse();
   });
 
+  it('is, of one crash, systemd-coredump’s record with its core and stack over the kernel’s line', () => {
+    expect(takesOver(of('coredump', '/usr/bin/nemo'), of('crash', 'nemo'))).toBeTrue();
+    expect(takesOver(of('crash', 'nemo'), of('coredump', '/usr/bin/nemo'))).toBeFalse();
+    expect(takesOver(of('crash-loop', 'nemo.service'), of('coredump', '/usr/bin/nemo'))).toBeFalse();
+  });
+
   it('is, of two of one kind, the one that names where over the one named after the program that said it', () => {
     expect(takesOver(of('no-space', '/srv/spool'), of('no-space', 'head'))).toBeTrue();
     expect(takesOver(of('no-space', 'head'), of('no-space', '/srv/spool'))).toBeFalse();

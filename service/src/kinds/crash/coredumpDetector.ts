@@ -22,6 +22,15 @@ const COUNT_WINDOW_MS = 24 * 60 * 60_000;
 /** Programs whose crashes are counted, bounded: a machine has a few that crash. */
 const MAX_COUNTED = 256;
 
+const isCatalogued = (fields: JournalFields) =>
+  fields.MESSAGE_ID === MESSAGE_COREDUMP || fields.MESSAGE_ID === MESSAGE_BACKTRACE;
+
+/** The process a record of systemd-coredump's is about (COREDUMP_PID, or its "Process 4242 (…) … dumped core"). */
+export function crashedProcess(entry: { message: string; fields: JournalFields }): string | undefined {
+  if (!isCoredumpRecord(entry.fields)) return undefined;
+  return (isCatalogued(entry.fields) ? entry.fields.COREDUMP_PID : undefined) ?? DUMPED_CORE.exec(entry.message)?.[1];
+}
+
 export class CoredumpDetector implements Detector {
   readonly kinds = [COREDUMP];
   /** When each program (the finding's subject) crashed within the window, oldest first. */
@@ -33,9 +42,8 @@ export class CoredumpDetector implements Detector {
     const fields = entry.fields;
     // MESSAGE_ID, the COREDUMP_* fields and the identifier are the writer's to set: any user can log them.
     if (!isCoredumpRecord(fields)) return [];
-    const catalogued = fields.MESSAGE_ID === MESSAGE_COREDUMP || fields.MESSAGE_ID === MESSAGE_BACKTRACE;
     const parsed = DUMPED_CORE.exec(entry.message);
-    if (!catalogued && !parsed) return [];
+    if (!isCatalogued(fields) && !parsed) return [];
     const comm = fields.COREDUMP_COMM ?? parsed?.[2];
     const subject = fields.COREDUMP_EXE ?? (comm && bareProcessName(comm));
     if (!subject) return [];

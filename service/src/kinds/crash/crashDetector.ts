@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash: the kernel saw a program fault (segfault, general protection fault, invalid instruction, division by
 // zero), or systemd saw a service's main process die of such a signal. Coredump's findings are systemd-coredump's:
-// both can fire for one crash, on purpose (see the class comment).
+// both can fire for one crash, on purpose (see the class comment). systemd-coredump's record of the process the
+// kernel's line named (the same PID, moments later) is added to the crash's finding, with the program's file: what
+// makes the two findings one problem (fixes/oneProblem.ts), of which the record with the core and its stack leads.
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
 import {
   isJournal,
@@ -18,6 +20,7 @@ import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { isAudioUnit } from '../sound/units.js';
+import { crashedProcess } from './coredumpDetector.js';
 
 export const CRASH = 'crash';
 
@@ -46,6 +49,12 @@ const MANAGER_KILLS = /^(\S+): Killing process \d+ \(.*\) with signal SIG(\w+)\.
 // The manager's kill and the process's end come moments apart; a program's own abort later is its own.
 const MANAGER_KILL_MS = 5000;
 const MAX_UNITS = 1024;
+/**
+ * How long after the kernel's line systemd-coredump's record of the same process may come: it is written once the
+ * core is, which for a large process takes a while. A PID is not used again so soon.
+ */
+const CORE_FOLLOWS_MS = 5 * 60_000;
+const MAX_PROCESSES = 256;
 
 /**
  * "(resolved)" → "resolved": systemd names a process it has forked but not yet executed after its program, in
@@ -86,9 +95,13 @@ export class CrashDetector implements Detector {
   readonly kinds = [CRASH];
   /** The signal systemd last sent each unit's processes itself, and when. */
   private readonly managerKills = new Map<string, { signal: string; at: number }>();
+  /** The crashes the kernel's lines reported, by PID, until systemd-coredump's record of each comes. */
+  private readonly kernelCrashes = new Map<string, { subject: string; title: string; at: number }>();
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return [];
+    const crashed = crashedProcess(event.entry);
+    if (crashed !== undefined) return this.coreOf(event, crashed);
     if (isKernel(event.entry)) return this.kernelCrash(event);
     if (isServiceManager(event.entry)) return this.unitCrash(event);
     return [];
@@ -98,12 +111,39 @@ export class CrashDetector implements Detector {
     const text = withoutDmesgTime(event.entry.message);
     const segfault = SEGFAULT.exec(text);
     const trap = segfault ? null : TRAP.exec(text);
-    const comm = (segfault ?? trap)?.[1];
-    if (comm === undefined) return [];
+    const fault = segfault ?? trap;
+    if (!fault) return [];
+    const [, comm = '', pid = ''] = fault;
     const program = programName(comm);
     if (!program) return [];
     const reason = trap ? trapReason(trap[3] ?? '') : _('segmentation fault');
-    return report(event, program, crashTitle(program, reason, IN_OBJECT.exec(text)?.[1]));
+    const title = crashTitle(program, reason, IN_OBJECT.exec(text)?.[1]);
+    if (this.kernelCrashes.size >= MAX_PROCESSES) this.kernelCrashes.clear();
+    this.kernelCrashes.set(pid, { subject: program, title, at: event.at.getTime() });
+    return report(event, program, title);
+  }
+
+  /** systemd-coredump's record of a process the kernel's line reported: more of the same crash, with its file. */
+  private coreOf(event: JournalEvent, pid: string): DetectorOutput[] {
+    const crash = this.kernelCrashes.get(pid);
+    const since = event.at.getTime() - (crash?.at ?? 0);
+    if (!crash || since < 0 || since > CORE_FOLLOWS_MS) return [];
+    this.kernelCrashes.delete(pid);
+    const exe = event.entry.fields.COREDUMP_EXE;
+    const evidence = { ...journalEvidence(event), ...(exe ? { path: exe } : {}) };
+    return [
+      {
+        report: {
+          kind: CRASH,
+          severity: 'error',
+          subject: crash.subject,
+          title: crash.title,
+          evidence: [evidence],
+          at: event.at,
+          sameOccurrence: true,
+        },
+      },
+    ];
   }
 
   private unitCrash(event: JournalEvent): DetectorOutput[] {

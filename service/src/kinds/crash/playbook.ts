@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // crash and coredump: the crash report or what systemd recorded, and the package's or the Flatpak app's update
 // where one waits.
+import { basename } from 'node:path';
+
 import { recordedEnd, unitRecordStep } from '../../fixes/playbooks/unitState.js';
 import {
   journalPlace,
@@ -18,7 +20,8 @@ import { crashFieldsAt } from './coredumpAction.js';
 // What crashed: systemd-coredump's report where it kept one (the stack trace), else what systemd recorded of the
 // unit whose process died (the signal, the program and its package, where the core went), then the lines.
 export const crash: Playbook = async (finding, tools) => {
-  const title = format(_('See why {program} crashed'), { program: finding.subject || _('a program') });
+  // A core's subject is the program's file (COREDUMP_EXE): a person knows the program by its name.
+  const title = format(_('See why {program} crashed'), { program: basename(finding.subject) || _('a program') });
   const report = finding.kind === 'coredump' ? finding.evidence.find((evidence) => evidence.cursor) : undefined;
   const advice = _(
     'The lines before the crash usually say what it was doing; a crash that repeats after an update is worth reporting to its developers.',

@@ -49,22 +49,30 @@ const procFile = (pid: number, name: string) =>
   });
 
 /**
+ * A process's state and wait(2) status, from /proc/PID/stat's fields after the command's name (which may hold
+ * spaces): the state is the first, the exit status the 50th. Null for a process that is gone.
+ */
+async function stateOf(pid: number): Promise<{ state: string; exitStatus: number } | null> {
+  const stat = await procFile(pid, 'stat');
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', exitStatus: Number(fields[49]) };
+}
+
+/**
  * What the kernel keeps of a dead, unreaped process (proc(5): /proc/PID/stat's state and exit code, status); null
  * while it runs, and for a child listed a moment before it ended and was reaped (not the program, which its
  * parent never reaps).
  */
 async function deadProcess(pid: number): Promise<DeadProcess | null> {
-  const stat = await procFile(pid, 'stat');
-  if (stat === null) return null;
-  // The fields after the command's name, from the state on; the exit code (wait(2)'s status) is the 50th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] !== 'Z') return null;
+  const stat = await stateOf(pid);
+  if (stat?.state !== 'Z') return null;
   const status = await procFile(pid, 'status');
   if (status === null) return null;
   return {
     // NSpid lists the PID in each namespace from the host's down to the process's own.
     sessionPid: Number(/^NSpid:.*\s(\d+)$/m.exec(status)?.[1]),
-    signal: Number(fields[49]) & 0x7f,
+    signal: stat.exitStatus & 0x7f,
     uid: /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '',
     gid: /^Gid:\s+(\d+)/m.exec(status)?.[1] ?? '',
   };
@@ -93,6 +101,34 @@ async function reporterTrace(journalDir: string, reporterPid: number, said: stri
   const { stdout } = await command('journalctl', [`--directory=${journalDir}`, '--output=cat', `_PID=${reporterPid}`]);
   const lines = [...said.split('\n'), ...stdout.split('\n')].filter(Boolean);
   return `systemd-coredump (PID ${reporterPid}) said: ${lines.length > 0 ? lines.join(' | ') : 'nothing'}`;
+}
+
+/** The child of `pid` whose kernel name (at most 15 characters) is `comm`. */
+async function childNamed(pid: number | undefined, comm: string): Promise<number | undefined> {
+  for (const child of await childrenOf(pid)) if ((await procFile(child, 'comm'))?.trim() === comm) return child;
+  return undefined;
+}
+
+/**
+ * Where the reporter (`hostPid`) is: still running, and waiting in which kernel function, or ended with which
+ * status; and what it logged to the kernel's log, where systemd-coredump writes its own errors (it does not log to
+ * a journal until it knows journald is not the program that crashed).
+ */
+async function reporterState(hostPid: number | undefined): Promise<string> {
+  const stat = hostPid === undefined ? null : await stateOf(hostPid);
+  let state = 'it was not found';
+  if (stat?.state === 'Z') state = `it ended with status ${stat.exitStatus >> 8}, signal ${stat.exitStatus & 0x7f}`;
+  else if (stat && hostPid !== undefined)
+    state = `it still runs (state ${stat.state}, in ${(await procFile(hostPid, 'wchan')) ?? 'an unknown function'})`;
+  const kernelLog = await command('dmesg', []).then(
+    ({ stdout }) =>
+      stdout
+        .split('\n')
+        .filter((line) => line.includes('systemd-coredump'))
+        .slice(-5),
+    (error: Error) => [`(dmesg: ${error.message})`],
+  );
+  return `${state}; the kernel's log: ${kernelLog.length > 0 ? kernelLog.join(' | ') : 'nothing from it'}`;
 }
 
 /** The program the repeated crash runs: the shell Debian's /bin/sh is. */
@@ -167,7 +203,11 @@ export async function crashInSession({ session }: ShellContext, crash: Crash): P
       const reporterPid = Number(await firstLine(reporter));
       await waitFor(() => journalHas(journalDir, reporterPid), 'systemd-coredump’s record in the journal').catch(
         async (error: Error) => {
-          throw new Error(`${error.message}; ${await reporterTrace(journalDir, reporterPid, reporterSaid)}`);
+          // nsenter's child, the shell that became cat, and its children: printf's, and systemd-coredump's.
+          const [cat] = await childrenOf(reporter.pid);
+          const coredump = await childNamed(cat, 'systemd-coredum');
+          const trace = await reporterTrace(journalDir, reporterPid, reporterSaid);
+          throw new Error(`${error.message}; ${trace}; ${await reporterState(coredump)}`);
         },
       );
     } finally {
