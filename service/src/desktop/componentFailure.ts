@@ -81,7 +81,10 @@ export const BLUETOOTH_DRIVER_FAILURES: ReadonlySet<string> = codes(
 // ECANCELED (try again, already under way, cancelled), EOPNOTSUPP and ENOSYS where a feature is optional.
 const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; program: ReadonlySet<string> }> = {
   // bluetoothd's: a device that did not answer or refused, a connection that broke; not EPERM (a plugin the
-  // configuration does not allow) nor ERFKILL (the person's switch).
+  // configuration does not allow) nor ERFKILL (the person's switch), nor EHOSTDOWN: the kernel's word for a page
+  // timeout, a paired device switched off or out of reach, which bluetoothd logs at err each time it tries it
+  // ("avdtp_connect_cb() connect to …: Host is down (112)", "Unable to get Hands-Free Voice gateway SDP record: Host
+  // is down": bluez/bluez#1638).
   bluetooth: {
     kernel: BLUETOOTH_DRIVER_FAILURES,
     program: codes(
@@ -99,7 +102,6 @@ const DEVICE_FAILED: Record<DesktopArea, { kernel: ReadonlySet<string> | 'any'; 
       'ECONNABORTED',
       'ENOTCONN',
       'ESHUTDOWN',
-      'EHOSTDOWN',
       'EHOSTUNREACH',
       'EBADFD',
     ),

@@ -15,12 +15,13 @@
 // (oleid/gnome-shell-teatime#12: prefs.js frames as gnome-session's). Its own lines never name an extension.
 
 import { componentFailure } from '../../desktop/componentFailure.js';
+import { LOG_ERR, LOG_WARNING } from '../../desktop/componentLines.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
-import type { WatchEvent } from '../../watch/events.js';
+import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { STEWARD_UUID } from './shell.js';
 
 export const EXTENSION_ERROR = 'extension-error';
@@ -77,7 +78,6 @@ const NAMED_EXCEPTION = /^Extension ([^\s":@]+@[^\s":]+): (?:[A-Z]\w*\.)*(?:[A-Z
 // gjs 1.80 and later print logError's error without "JS ERROR: ", its stack under a heading of its own:
 // "TypeError: x is null\n\nStack trace:\n\t enable@file:///…". The heading is gjs's mark of an error's stack.
 const STACK_SECTION = /\n\s*Stack trace:\s*\n/;
-const WARNING = 4;
 // An error of the shell's JavaScript whose stack follows: gjs's "JS ERROR", its "Unhandled promise rejection",
 // and its critical about an object of an extension's used after it was destroyed.
 // gjs before 1.34 printed its strict-mode warnings as "JS ERROR: !!!   WARNING: …": those are no errors.
@@ -92,7 +92,9 @@ const USED_AFTER_DESTROYED = /^Object \S+ \(0x[\da-f]+\), has been already (?:de
  * stack, or gjs's critical about a destroyed object. Replaced by the extension's own finding where a frame names one.
  */
 export const UNNAMED_SHELL_ERROR = 'gnome-shell';
-const LOG_ERR = 3;
+
+// A line whose level is not known (a report that left the levels out) is no error: a warning at most.
+const atErr = (entry: JournalEntry) => (entry.priority ?? LOG_WARNING) <= LOG_ERR;
 
 /** The writers whose lines carry the shell's words (findings/writers.ts's names): the shell, and its session manager. */
 const SHELL_WORDS_WRITERS: ReadonlySet<string> = new Set(['gnome-shell', 'gnome-session']);
@@ -104,10 +106,10 @@ interface ShellError {
 }
 
 /** The extension a gnome-shell message says failed, or null when the message is no error of an extension's. */
-export function extensionErrorOf(message: string, priority = WARNING): ShellError | null {
+export function extensionErrorOf(message: string, priority = LOG_WARNING): ShellError | null {
   const lines = shellWords(message).split('\n');
   const head = lines[0] ?? '';
-  for (const regex of priority <= WARNING ? [...NAMED, NAMED_BARE] : [...NAMED, NAMED_EXCEPTION]) {
+  for (const regex of priority <= LOG_WARNING ? [...NAMED, NAMED_BARE] : [...NAMED, NAMED_EXCEPTION]) {
     const uuid = regex.exec(head)?.[1];
     if (uuid && validUuid(uuid)) return { uuid, message: head };
   }
@@ -144,9 +146,9 @@ export class ExtensionErrorDetector implements Detector {
       this.pendingStack.set(process, { at: now, message, attributed: false });
       // At err, the error is the shell's JavaScript failing before any frame says whose: a finding of its own, which
       // a frame naming an extension replaces.
-      return !heading && (event.entry.priority ?? WARNING) <= LOG_ERR ? [this.unnamed(event, message)] : [];
+      return !heading && atErr(event.entry) ? [this.unnamed(event, message)] : [];
     }
-    if (USED_AFTER_DESTROYED.test(message) && (event.entry.priority ?? WARNING) <= LOG_ERR)
+    if (USED_AFTER_DESTROYED.test(message) && atErr(event.entry))
       return [this.unnamed(event, message.split('\n')[0] ?? message)];
     const pending = this.pendingStack.get(process);
     if (!pending) return this.orphanDump(event, message);

@@ -77,7 +77,7 @@ function runningNow(running: readonly ExtensionState[]): string {
     .slice(0, RUNNING_NAMED)
     .map((extension) => shownName(extension.name))
     .join(', ');
-  const more = running.length - Math.min(running.length, RUNNING_NAMED);
+  const more = Math.max(0, running.length - RUNNING_NAMED);
   return more > 0
     ? format(ngettext('Running now: {names} and {n} more.', 'Running now: {names} and {n} more.', more), {
         names,

@@ -163,12 +163,11 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
   },
 ];
 
-function failureOf(
-  text: string,
-  priority: number | undefined,
-  aboutJobOrPrinter: boolean,
-  aboutJob: boolean,
-): Failure | null {
+/** What a cupsd line is about by its prefix: a job ("[Job 12]"), a queue ("[Printer x]"), or neither. */
+type About = 'job' | 'printer' | null;
+
+function failureOf(text: string, priority: number | undefined, about: About): Failure | null {
+  const aboutJobOrPrinter = about !== null;
   for (const { regex, failure } of RULES) {
     const match = regex.exec(text);
     if (match) return failure(match);
@@ -180,7 +179,7 @@ function failureOf(
   // Its "WARNING: …" reaches it at LOG_WARNING and becomes the printer's state message, which the print dialog shows
   // (update_job): the backends warn where the printer does not answer or cannot be reached. A job's warning is the
   // job not printing as it should, whatever its wording; not one the backend retries by itself, nor a wait.
-  if (aboutJob && priority === LOG_WARNING && !RECOVERABLE.test(text) && !WAITING_ITS_TURN.test(text))
+  if (about === 'job' && priority === LOG_WARNING && !RECOVERABLE.test(text) && !WAITING_ITS_TURN.test(text))
     return { what: format(_('“{message}”'), { message: text }), severity: 'warning' };
   // Only a backend or a filter prints these, and only through cupsd: a report that left out the job's prefix still
   // shows a job's line.
@@ -260,7 +259,7 @@ export class PrinterProblemDetector implements Detector {
       this.jobPrinters.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
     }
-    const failure = failureOf(text, priority, Boolean(job ?? printerLine), Boolean(job)) ?? this.generic(event);
+    const failure = failureOf(text, priority, job ? 'job' : printerLine ? 'printer' : null) ?? this.generic(event);
     if (!failure) return [];
     return this.report(event, printer, jobId, failure, false);
   }
