@@ -3,6 +3,8 @@
 // printing.resume_printer and printing.pause_printer: a CUPS queue enabled or disabled through cups-pk-helper
 // (org.opensuse.CupsPkHelper.Mechanism's PrinterSetEnabled, the call GNOME Settings' printers panel makes, with
 // polkit's own prompt); the queue's state is read before and after from cupsd itself.
+// printing.accept_jobs and printing.reject_jobs: a queue made to take new jobs again, or to refuse them with the
+// reason it had (PrinterSetAcceptJobs, as cupsaccept and cupsreject -r do).
 // printing.cancel_job and printing.restart_job: a job that holds its queue up cancelled (JobCancelPurge without
 // purging, as GNOME Settings cancels, so cupsd keeps its files) and printed again (JobRestart).
 import { z } from 'zod';
@@ -16,7 +18,7 @@ import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/po
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import { CupsClient } from './cupsClient.js';
-import type { PrinterState, PrintJob } from './state.js';
+import { type PrinterState, type PrintJob, rejectReasonOf } from './state.js';
 import { PRINTER_STOPPED } from './stateDetector.js';
 
 const HELPER = 'org.opensuse.CupsPkHelper.Mechanism';
@@ -82,12 +84,34 @@ async function helperCall(context: ActionContext, member: string, signature: str
     throw new StewardError('Internal', format(_('The print system refused: {error}'), { error: cleanLine(error) }));
 }
 
-const stateWords = (printer: PrinterState) =>
-  printer.state === PRINTER_STOPPED
-    ? printer.stateMessage
+/**
+ * Whether the reason a change gives is on the queue: cupsd's own operation with the state message puts back what
+ * cups-pk-helper cannot pass on, where cupsd lets this user (its SystemGroup) ask. Without a reason, nothing is lost.
+ */
+const reasonPutBack = (reason: string | undefined, put: (reason: string) => Promise<void>): Promise<boolean> =>
+  reason === undefined
+    ? Promise.resolve(true)
+    : put(reason).then(
+        () => true,
+        () => false,
+      );
+
+function stateWords(printer: PrinterState): string {
+  if (printer.state === PRINTER_STOPPED)
+    return printer.stateMessage
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
-      : format(_('Printer {printer} is stopped'), { printer: printer.name })
-    : format(_('Printer {printer} is running'), { printer: printer.name });
+      : format(_('Printer {printer} is stopped'), { printer: printer.name });
+  if (printer.acceptingJobs) return format(_('Printer {printer} is running'), { printer: printer.name });
+  const reason = rejectReasonOf(printer);
+  return reason
+    ? format(_('Printer {printer} does not accept jobs: {reason}'), { printer: printer.name, reason })
+    : format(_('Printer {printer} does not accept jobs'), { printer: printer.name });
+}
+
+/** PrinterSetAcceptJobs, as cupsaccept and cupsreject ask cupsd (the helper passes on no reason). */
+async function setAcceptJobs(context: ActionContext, printer: string, accept: boolean): Promise<void> {
+  await helperCall(context, 'PrinterSetAcceptJobs', 'sbs', [printer, accept, '']);
+}
 
 export function printerActions(cups = new CupsClient()): ActionDefinition[] {
   const resume: ActionDefinition<PrinterParams> = {
@@ -146,14 +170,8 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     },
     async run({ printer, reason }, context) {
       await setEnabled(context, printer, false);
-      // cups-pk-helper stops a queue without a reason ("Paused"); cupsd's own Pause-Printer gives it back, where
-      // cupsd lets this user (its SystemGroup) ask.
-      const kept = reason
-        ? await cups.pausePrinter(printer, reason).then(
-            () => true,
-            () => false,
-          )
-        : true;
+      // cups-pk-helper stops a queue without a reason ("Paused").
+      const kept = await reasonPutBack(reason, (message) => cups.pausePrinter(printer, message));
       return {
         summary: !kept
           ? format(_('Stopped printer {printer}; CUPS did not let its reason be put back'), { printer })
@@ -199,7 +217,91 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
       return Promise.resolve({ ok: true, observed: _('read the printer from CUPS') });
     },
   };
-  return [info, resume, pause, ...jobActions(cups)] as unknown as ActionDefinition[];
+  return [info, resume, pause, ...acceptActions(cups), ...jobActions(cups)] as unknown as ActionDefinition[];
+}
+
+/** A queue taking new jobs again, and refusing them again with the reason it had: each the other's undo. */
+function acceptActions(cups: CupsClient) {
+  const accept: ActionDefinition<PrinterParams> = {
+    name: 'printing.accept_jobs',
+    title: _('Let a printer accept jobs again'),
+    params: printerParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    changes: 'desktop',
+    async preview({ printer }): Promise<Preview> {
+      const now = await queue(cups, printer);
+      return {
+        summary: format(_('Let Printer {printer} Accept Jobs Again'), { printer }),
+        details: [stateWords(now), _('CUPS takes new jobs for it again.')],
+        changesNothing: now.acceptingJobs,
+      };
+    },
+    async run({ printer }, context) {
+      // The reason it refused jobs for goes back with the refusal that undoes this.
+      const reason = rejectReasonOf(await queue(cups, printer));
+      await setAcceptJobs(context, printer, true);
+      return {
+        summary: format(_('Printer {printer} accepts jobs again'), { printer }),
+        undo: {
+          action: 'printing.reject_jobs',
+          params: { printer, ...(reason && { reason }) },
+          summary: reason
+            ? format(_('Let printer {printer} refuse jobs again: {reason}'), { printer, reason })
+            : format(_('Let printer {printer} refuse jobs again'), { printer }),
+        },
+      };
+    },
+    async verify({ printer }): Promise<Verification> {
+      const now = await queue(cups, printer);
+      return { ok: now.acceptingJobs, observed: stateWords(now) };
+    },
+  };
+  const reject: ActionDefinition<PauseParams> = {
+    name: 'printing.reject_jobs',
+    title: _('Let a printer refuse new jobs'),
+    params: pauseParams,
+    risk: 'low',
+    needsAuthorization: true,
+    readOnly: false,
+    changes: 'desktop',
+    async preview({ printer, reason }): Promise<Preview> {
+      const now = await queue(cups, printer);
+      return {
+        summary: reason
+          ? format(_('Let Printer {printer} Refuse Jobs: {reason}'), { printer, reason })
+          : format(_('Let Printer {printer} Refuse Jobs'), { printer }),
+        details: [stateWords(now), _('CUPS refuses new jobs for it; those it holds still print.')],
+        changesNothing: !now.acceptingJobs && (reason === undefined || rejectReasonOf(now) === reason),
+      };
+    },
+    async run({ printer, reason }, context) {
+      await setAcceptJobs(context, printer, false);
+      // cups-pk-helper refuses jobs without a reason ("Rejecting Jobs").
+      const kept = await reasonPutBack(reason, (message) => cups.rejectJobs(printer, message));
+      return {
+        summary: !kept
+          ? format(_('Printer {printer} refuses jobs; CUPS did not let its reason be put back'), { printer })
+          : reason
+            ? format(_('Printer {printer} refuses jobs: {reason}'), { printer, reason })
+            : format(_('Printer {printer} refuses jobs'), { printer }),
+        undo: {
+          action: 'printing.accept_jobs',
+          params: { printer },
+          summary: format(_('Let Printer {printer} Accept Jobs Again'), { printer }),
+        },
+      };
+    },
+    async verify({ printer, reason }): Promise<Verification> {
+      const now = await queue(cups, printer);
+      return {
+        ok: !now.acceptingJobs && (reason === undefined || rejectReasonOf(now) === reason),
+        observed: stateWords(now),
+      };
+    },
+  };
+  return [accept, reject] as const;
 }
 
 /** The queue as cupsd has it: its state and reason first (the reason is the administrator's or the backend's words). */

@@ -191,8 +191,21 @@ export class CupsClient {
    * policy decides who may (its SystemGroup, through the socket's peer credentials); a refusal is an IppError.
    */
   async pausePrinter(printer: string, message: string): Promise<void> {
+    await this.withStateMessage(OPERATION.pausePrinter, printer, message);
+  }
+
+  /**
+   * CUPS-Reject-Jobs with a state message, as `cupsreject -r` sends it: the queue refuses new jobs and says why. The
+   * same policy as Pause-Printer decides who may.
+   */
+  async rejectJobs(printer: string, message: string): Promise<void> {
+    await this.withStateMessage(OPERATION.cupsRejectJobs, printer, message);
+  }
+
+  /** An administrator's operation on a queue that sets its state message (through /admin/, as lpadmin's). */
+  private async withStateMessage(code: number, printer: string, message: string): Promise<void> {
     await this.send(
-      OPERATION.pausePrinter,
+      code,
       [
         { tag: TAG.uri, name: 'printer-uri', values: [`ipp://localhost/printers/${encodeURIComponent(printer)}`] },
         { tag: TAG.text, name: 'printer-state-message', values: [message] },

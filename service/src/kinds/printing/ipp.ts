@@ -27,6 +27,7 @@ export const OPERATION = {
   cancelSubscription: 0x001b,
   getSubscriptions: 0x0019,
   cupsGetPrinters: 0x4002,
+  cupsRejectJobs: 0x4009,
 } as const;
 
 export type IppValue = string | number | boolean;

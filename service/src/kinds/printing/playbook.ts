@@ -4,7 +4,8 @@
 // said before it failed (a device it could not open, a printer it could not reach), which is the cause. Then a job
 // a filter failed on is cancelled: a document the filter cannot convert fails again each time the queue takes it
 // up, and holds the queue. Then, when the queue is stopped, resuming it. A backend's failure (the printer
-// unreachable) cancels nothing: its jobs print once the printer answers. A unit of CUPS's failing shows its log.
+// unreachable) cancels nothing: its jobs print once the printer answers. A queue that refuses new jobs shows its
+// reason, then lets it accept them again. A unit of CUPS's failing shows its log.
 import type { FindingWithEvidence } from '../../findings/store.js';
 import {
   type CandidateAction,
@@ -17,7 +18,7 @@ import {
   unitLogsStep,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { HELD_EVIDENCE } from './stateDetector.js';
+import { HELD_EVIDENCE, REJECTING_EVIDENCE } from './stateDetector.js';
 
 // cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
 const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
@@ -38,6 +39,35 @@ function heldJob(finding: FindingWithEvidence): number | undefined {
   const latest = finding.evidence.at(-1);
   const id = latest?.kind === 'text' && latest.text.startsWith(`${HELD_EVIDENCE}: `) ? /\d+/.exec(latest.text) : null;
   return id ? Number(id[0]) : undefined;
+}
+
+/** Whether the latest evidence is the queue refusing new jobs. */
+const rejecting = (finding: FindingWithEvidence) => {
+  const latest = finding.evidence.at(-1);
+  return latest?.kind === 'text' && latest.text === REJECTING_EVIDENCE;
+};
+
+/**
+ * A queue that refuses new jobs: its state and the reason shown first (an administrator's words), then letting it
+ * accept them again; Undo makes it refuse them again with the same reason.
+ */
+function fromRejecting(finding: FindingWithEvidence): ProposalDraft {
+  const printer = finding.subject;
+  return {
+    title: format(_('Let printer {printer} accept jobs again'), { printer }),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'The queue refuses every new print, so printing to it fails at once ("not accepting jobs"). Someone set it ' +
+          'so, often with a reason: the first step shows it, read it before you let the queue accept jobs again. ' +
+          'Undoing that makes it refuse them again with the same reason.',
+      ),
+    }),
+    actions: [
+      { name: 'info.printer', params: { printer } },
+      { name: 'printing.accept_jobs', params: { printer } },
+    ],
+  };
 }
 
 /**
@@ -101,6 +131,7 @@ export const printerProblemPlaybook: Playbook = (
 ): Promise<ProposalDraft> => {
   const printer = finding.subject;
   if (UNIT_NAME.test(printer)) return unitFailed(finding, tools);
+  if (printer && rejecting(finding)) return Promise.resolve(fromRejecting(finding));
   if (printer && finding.evidence.at(-1)?.kind === 'text') return Promise.resolve(fromState(finding));
   const job = printer ? jobAFilterFailedOn(finding) : undefined;
   const changes: CandidateAction[] = printer

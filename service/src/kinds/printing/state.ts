@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { cleanLine } from '../../untrustedText.js';
 
 /** One CUPS queue as IPP's CUPS-Get-Printers tells it. */
 export interface PrinterState {
@@ -21,3 +22,12 @@ export interface PrintJob {
   /** job-name, '' where cupsd keeps it private to its owner (JobPrivateValues). Untrusted: the sender chose it. */
   name: string;
 }
+
+/** cupsd's state message for a queue that refuses jobs without a reason (scheduler/ipp.c, reject_jobs). */
+const REJECTING = 'Rejecting Jobs';
+
+/** The reason a queue refuses new jobs for (cupsreject -r), where it has one of its own. */
+export const rejectReasonOf = (printer: PrinterState): string | undefined =>
+  !printer.acceptingJobs && printer.stateMessage !== '' && printer.stateMessage !== REJECTING
+    ? cleanLine(printer.stateMessage, 255)
+    : undefined;

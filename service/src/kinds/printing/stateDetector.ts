@@ -5,12 +5,14 @@
 //   backend failed, or by an administrator who gave a reason (cupsdisable -r "…": the state message says it). One
 //   paused by hand without a reason is not a problem: cupsd's Pause-Printer leaves the state message "Paused"
 //   (scheduler/ipp.c, stop_printer);
+// - a queue that refuses new jobs (printer-is-accepting-jobs false: cupsreject, with its reason as the state
+//   message) fails every print sent to it ("is not accepting jobs"), whatever its state;
 // - a job cupsd holds (job-state 4: printing set for later, or held until someone releases it) waits for good.
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { PRINTER_PROBLEM } from './detector.js';
-import type { PrinterState } from './state.js';
+import { type PrinterState, rejectReasonOf } from './state.js';
 
 /** printer-state's "stopped" (RFC 8011 §5.4.12). */
 export const PRINTER_STOPPED = 5;
@@ -20,6 +22,8 @@ const stoppedByCups = (printer: PrinterState) =>
   printer.state === PRINTER_STOPPED && printer.stateMessage !== PAUSED_BY_HAND;
 /** The evidence's words for a held job, in IPP's own names (not translated: they are its API's). */
 export const HELD_EVIDENCE = 'CUPS: job-state held';
+/** The evidence's words for a queue that refuses jobs, in IPP's own names. */
+export const REJECTING_EVIDENCE = 'CUPS: printer-is-accepting-jobs false';
 
 export class PrinterStoppedDetector implements Detector {
   readonly kinds = [PRINTER_PROBLEM];
@@ -27,7 +31,8 @@ export class PrinterStoppedDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'printer') return [];
     const { printer } = event.desktop;
-    if (!stoppedByCups(printer)) return this.held(printer, event.at);
+    if (!stoppedByCups(printer))
+      return printer.acceptingJobs ? this.held(printer, event.at) : this.rejecting(printer, event.at);
     const reasons = printer.reasons.join(', ');
     const title = printer.stateMessage
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
@@ -49,6 +54,25 @@ export class PrinterStoppedDetector implements Detector {
             },
           ],
           at: event.at,
+        },
+      },
+    ];
+  }
+
+  /** A queue that refuses new jobs: each print sent to it fails at once. */
+  private rejecting(printer: PrinterState, at: Date): DetectorOutput[] {
+    const reason = rejectReasonOf(printer);
+    return [
+      {
+        report: {
+          kind: PRINTER_PROBLEM,
+          severity: 'warning',
+          subject: printer.name,
+          title: reason
+            ? format(_('Printer {printer} does not accept jobs: {reason}'), { printer: printer.name, reason })
+            : format(_('Printer {printer} does not accept jobs'), { printer: printer.name }),
+          evidence: [{ kind: 'text', text: REJECTING_EVIDENCE, at }],
+          at,
         },
       },
     ];

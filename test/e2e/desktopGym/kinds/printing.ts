@@ -220,6 +220,8 @@ async function queueState(): Promise<{ stopped: boolean; message: string; accept
 
 /** An administrator's reason for stopping the queue, as `cupsdisable -r` gives one. */
 export const STOP_REASON = 'Toner being replaced: back at noon';
+/** An administrator's reason for refusing new jobs, as `cupsreject -r` gives one. */
+export const REJECT_REASON = 'Moved to the second floor: print to Office2';
 /** How many pages the printer had printed when a scenario began. */
 let printedBefore = 0;
 
@@ -286,6 +288,33 @@ export const PRINTING_SCENARIOS: DesktopScenario[] = [
     },
     cleanup: async () => {
       await cupsCommand('cupsenable', [QUEUE]);
+    },
+  },
+  {
+    name: 'printing-rejecting-jobs',
+    title: 'A queue an administrator made refuse new jobs, with a reason (real cupsd, cups-pk-helper, polkitd)',
+    core: true,
+    needs: [polkitdPart, cupsPart],
+    fault: async () => {
+      await cupsCommand('cupsreject', ['-r', REJECT_REASON, QUEUE]);
+      await waitFor(async () => !(await queueState()).accepting, `cupsd to refuse jobs for ${QUEUE}`);
+    },
+    expect: {
+      finding: { kind: PRINTER_PROBLEM, subject: QUEUE },
+      // The reason first, in the administrator's own words; accepting jobs again second.
+      firstStep: 'info.printer',
+      apply: 'printing.accept_jobs',
+      applyState: 'fixed',
+      says: [REJECT_REASON, `Let printer ${QUEUE} accept jobs again`],
+      healthy: async () => (await queueState()).accepting,
+      // Refusing again with the same reason, as cupsreject -r left it.
+      afterUndo: async () => {
+        const queue = await queueState();
+        return !queue.accepting && queue.message === REJECT_REASON;
+      },
+    },
+    cleanup: async () => {
+      await cupsCommand('cupsaccept', [QUEUE]);
     },
   },
   {
