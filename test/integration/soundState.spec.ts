@@ -21,6 +21,7 @@ import type { CandidateAction, PlaybookTools } from '../../service/src/fixes/pla
 import { KINDS } from '../../service/src/kinds/index.js';
 import { setDefaultSink } from '../../service/src/kinds/sound/actions.js';
 import { soundInfo } from '../../service/src/kinds/sound/infoAction.js';
+import { muteOutput, unmuteOutput } from '../../service/src/kinds/sound/levelActions.js';
 import { soundDefaultGone } from '../../service/src/kinds/sound/playbook.js';
 import { PipeWireSource } from '../../service/src/kinds/sound/source.js';
 import type { SoundState } from '../../service/src/kinds/sound/state.js';
@@ -210,6 +211,78 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     // Nothing was ever missing: no finding, only resolutions.
     expect(reports(SOUND_DEFAULT_GONE)).toEqual([]);
     expect(reports('sound-unavailable')).toEqual([]);
+  });
+
+  it('unmutes an output muted, at volume 0, or both, says which, and puts back exactly that on Undo', async () => {
+    const sink = (name: string) => last()!.sinks.find((candidate) => candidate.name === name)!;
+    const level = async (name: string, mute: boolean, volume: number) => {
+      await run('wpctl', ['set-mute', String(sinkId(name)), mute ? '1' : '0'], { env: pipewire.env });
+      await run('wpctl', ['set-volume', String(sinkId(name)), String(volume)], { env: pipewire.env });
+      await until(`${name} ${mute ? 'muted' : 'unmuted'} at ${volume}`, (state) => {
+        const now = state.sinks.find((candidate) => candidate.name === name);
+        return now?.mute === mute && Math.abs(Math.cbrt(now.volume ?? -1) - volume) < 0.01;
+      });
+    };
+    const cases = [
+      { mute: true, volume: 0.7, says: ['Unmute Sink A', 'Sink A is unmuted', 'Mute Sink A again', 'Mute Sink A'] },
+      {
+        mute: false,
+        volume: 0,
+        says: [
+          'Turn up Sink A',
+          'Sink A is at half volume',
+          'Set Sink A back to volume 0',
+          'Set Sink A back to volume 0',
+        ],
+      },
+      {
+        mute: true,
+        volume: 0,
+        says: [
+          'Unmute Sink A and turn it up',
+          'Sink A is unmuted, at half volume',
+          'Mute Sink A and set it back to volume 0',
+          'Mute Sink A and set it back to volume 0',
+        ],
+      },
+    ];
+    for (const { mute, volume, says } of cases) {
+      const context_ = `muted ${mute}, volume ${volume}`;
+      await level(A, mute, volume);
+      const preview = await unmuteOutput.preview({ name: A }, context);
+      expect(preview.summary).withContext(context_).toBe(says[0]!);
+      expect(preview.changesNothing).withContext(context_).toBeFalse();
+      const outcome = await unmuteOutput.run({ name: A }, context, noProgress);
+      expect(outcome.summary).withContext(context_).toBe(says[1]!);
+      if ('impossible' in outcome.undo) throw new Error(`no undo: ${outcome.undo.impossible}`);
+      expect(outcome.undo.summary).withContext(context_).toBe(says[2]!);
+      await until('A heard', (state) => {
+        const now = state.sinks.find((candidate) => candidate.name === A);
+        return now?.mute === false && (now.volume ?? 0) > 0.0001;
+      });
+      const verified = await unmuteOutput.verify({ name: A }, context);
+      expect(verified.ok).withContext(context_).toBeTrue();
+      // As the slider shows it: 70 % stays, 0 becomes its middle.
+      expect(verified.observed)
+        .withContext(context_)
+        .toBe(`Sink A is at volume ${volume === 0 ? 50 : 70} %, not muted`);
+
+      // The undo the outcome named, as the executor runs it: the mute and the volume as they were.
+      const undo = muteOutput.params.parse(outcome.undo.params);
+      expect((await muteOutput.preview(undo, context)).summary)
+        .withContext(context_)
+        .toBe(says[3]!);
+      await muteOutput.run(undo, context, noProgress);
+      await until('A as it was', (state) => {
+        const now = state.sinks.find((candidate) => candidate.name === A);
+        return now?.mute === mute && Math.abs(Math.cbrt(now.volume ?? -1) - volume) < 0.01;
+      });
+      expect((await muteOutput.verify(undo, context)).ok)
+        .withContext(context_)
+        .toBeTrue();
+      expect(sink(A).mute).withContext(context_).toBe(mute);
+    }
+    await level(A, false, 1);
   });
 
   it('reports the chosen output gone, proposes the one PipeWire plays on, and resolves once it is the default', async () => {

@@ -9,7 +9,12 @@ import { CLOCK_SCENARIOS } from './kinds/clock.js';
 import { EXTENSION_SCENARIOS, OWN_EXTENSION_QUIET } from './kinds/extensions.js';
 import { PRINTING_SCENARIOS } from './kinds/printing.js';
 import { SIGN_IN_SCENARIOS } from './kinds/signIn.js';
-import { SOUND_DEFAULT_GONE_SCENARIO, SOUND_MUTED_SCENARIO, SOUND_NO_OUTPUT_SCENARIO } from './kinds/sound.js';
+import {
+  SOUND_DEFAULT_GONE_SCENARIO,
+  SOUND_MUTED_SCENARIO,
+  SOUND_NO_OUTPUT_SCENARIO,
+  SOUND_SILENT_SCENARIO,
+} from './kinds/sound.js';
 import type { DesktopScenario } from './scenario.js';
 
 const [ENABLE_THROWS, ...OTHER_EXTENSIONS] = EXTENSION_SCENARIOS as [DesktopScenario, ...DesktopScenario[]];
@@ -25,6 +30,7 @@ export const SCENARIOS: DesktopScenario[] = [
   ...PRINTING_SCENARIOS,
   SOUND_NO_OUTPUT_SCENARIO,
   SOUND_MUTED_SCENARIO,
+  SOUND_SILENT_SCENARIO,
   ...SIGN_IN_SCENARIOS,
   ...APP_CRASH_SCENARIOS,
   ...APP_CRASH_UPDATE_SCENARIOS,

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // sound.unmute and sound.mute: a sound output heard again, and muted again, as GNOME's volume slider and `wpctl
 // set-mute` do: WirePlumber's wpctl sets the node's mute (a device's route, where it has one). An output at volume 0
-// is also brought to half its range, as the slider's middle; muting it again puts that volume back. Each undoes the
-// other. The user's own PipeWire, no polkit.
+// is also brought to half its range, as the slider's middle; its undo puts that volume back, and the mute where there
+// was one. Each undoes the other. The user's own PipeWire, no polkit.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -29,6 +29,8 @@ const muteParams = setDefaultSinkParams
   .extend({
     /** The linear volume to put back, where unmuting raised it from silence. */
     volume: z.number().min(0).max(1.5).optional(),
+    /** Whether to mute it: by default only where no volume is put back (an output silent and muted: both). */
+    mute: z.boolean().optional(),
   })
   .strict();
 type MuteParams = z.infer<typeof muteParams>;
@@ -57,11 +59,53 @@ async function wpctl(args: string[]): Promise<void> {
 const silent = (sink: AudioNode) => sink.volume !== undefined && sink.volume <= SILENT;
 const heard = (sink: AudioNode) => sink.mute !== true && !silent(sink);
 
+/** The volume as GNOME's slider shows it: wpctl's and the slider's scale is the cube root of PipeWire's. */
+const percent = (volume: number) => Math.round(Math.cbrt(volume) * 100);
+
 function levelWords(sink: AudioNode): string {
   if (sink.mute) return format(_('{device} is muted'), { device: sink.description });
   if (silent(sink)) return format(_('{device} is at volume 0'), { device: sink.description });
-  return format(_('{device} is not muted'), { device: sink.description });
+  if (sink.volume === undefined) return format(_('{device} is not muted'), { device: sink.description });
+  return format(_('{device} is at volume {percent} %, not muted'), {
+    device: sink.description,
+    percent: percent(sink.volume),
+  });
 }
+
+/** What unmuting does to `sink`, in a person's words: its mute off, its volume up from 0, or both. */
+function unmuteWords(sink: AudioNode): { summary: string; done: string } {
+  const device = sink.description;
+  if (sink.mute && silent(sink))
+    return {
+      summary: format(_('Unmute {device} and turn it up'), { device }),
+      done: format(_('{device} is unmuted, at half volume'), { device }),
+    };
+  if (silent(sink))
+    return {
+      summary: format(_('Turn up {device}'), { device }),
+      done: format(_('{device} is at half volume'), { device }),
+    };
+  return { summary: format(_('Unmute {device}'), { device }), done: format(_('{device} is unmuted'), { device }) };
+}
+
+/** What muting with `params` does, in a person's words: the mute on, the volume back to 0, or both. */
+function muteWords(device: string, { volume, mute }: MuteParams): { summary: string; done: string } {
+  if (volume === undefined)
+    return { summary: format(_('Mute {device}'), { device }), done: format(_('{device} is muted'), { device }) };
+  if (mute)
+    return {
+      summary: format(_('Mute {device} and set it back to volume 0'), { device }),
+      done: format(_('{device} is muted, at volume 0'), { device }),
+    };
+  return {
+    summary: format(_('Set {device} back to volume 0'), { device }),
+    done: format(_('{device} is at volume 0 again'), { device }),
+  };
+}
+
+/** Whether muting with `params` leaves `sink` as they ask. */
+const mutedAsAsked = (sink: AudioNode, { volume, mute }: MuteParams) =>
+  volume === undefined ? sink.mute === true : silent(sink) && (!mute || sink.mute === true);
 
 export const unmuteOutput: ActionDefinition<UnmuteParams> = {
   name: 'sound.unmute',
@@ -74,7 +118,7 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
   async preview({ name }) {
     const sink = await output(name);
     return {
-      summary: format(_('Unmute {device}'), { device: sink.description }),
+      summary: unmuteWords(sink).summary,
       details: [
         levelWords(sink),
         ...(sink.mute ? [format(_('Set the mute of {name} off (wpctl set-mute)'), { name })] : []),
@@ -88,14 +132,21 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
     const id = String(before.id);
     if (before.mute) await wpctl(['set-mute', id, '0']);
     if (silent(before)) await wpctl(['set-volume', id, String(MIDDLE)]);
-    const summary = format(_('{device} is unmuted'), { device: before.description });
+    const { done: summary } = unmuteWords(before);
     progress(1, summary);
+    const undo: MuteParams = {
+      name,
+      ...(silent(before) && { volume: before.volume, ...(before.mute && { mute: true }) }),
+    };
     return {
       summary,
       undo: {
         action: 'sound.mute',
-        params: { name, ...(silent(before) && { volume: before.volume }) },
-        summary: format(_('Mute {device} again'), { device: before.description }),
+        params: undo,
+        summary:
+          undo.volume === undefined
+            ? format(_('Mute {device} again'), { device: before.description })
+            : muteWords(before.description, undo).summary,
       },
     };
   },
@@ -113,38 +164,40 @@ export const muteOutput: ActionDefinition<MuteParams> = {
   needsAuthorization: false,
   readOnly: false,
   changes: 'desktop',
-  async preview({ name, volume }) {
+  async preview(params) {
+    const { name, volume, mute } = params;
     const sink = await output(name);
     return {
-      summary: format(_('Mute {device}'), { device: sink.description }),
+      summary: muteWords(sink.description, params).summary,
       details: [
         levelWords(sink),
-        volume === undefined
-          ? format(_('Set the mute of {name} on (wpctl set-mute)'), { name })
-          : format(_('Set the volume of {name} back to 0 (wpctl set-volume)'), { name }),
+        ...(volume === undefined || mute ? [format(_('Set the mute of {name} on (wpctl set-mute)'), { name })] : []),
+        ...(volume === undefined ? [] : [format(_('Set the volume of {name} back to 0 (wpctl set-volume)'), { name })]),
       ],
-      changesNothing: volume === undefined ? sink.mute === true : silent(sink),
+      changesNothing: mutedAsAsked(sink, params),
     };
   },
-  async run({ name, volume }, _context, { progress }) {
+  async run(params, _context, { progress }) {
+    const { name, volume, mute } = params;
     const before = await output(name);
     const id = String(before.id);
+    if (volume === undefined || mute) await wpctl(['set-mute', id, '1']);
     // wpctl takes the cube root of PipeWire's linear volume, as the slider shows it.
-    if (volume === undefined) await wpctl(['set-mute', id, '1']);
-    else await wpctl(['set-volume', id, String(Math.cbrt(volume))]);
-    const summary = format(_('{device} is muted'), { device: before.description });
+    if (volume !== undefined) await wpctl(['set-volume', id, String(Math.cbrt(volume))]);
+    const { done: summary } = muteWords(before.description, params);
     progress(1, summary);
+    const after: AudioNode = {
+      ...before,
+      mute: volume === undefined || mute === true || before.mute,
+      volume: volume ?? before.volume,
+    };
     return {
       summary,
-      undo: {
-        action: 'sound.unmute',
-        params: { name },
-        summary: format(_('Unmute {device}'), { device: before.description }),
-      },
+      undo: { action: 'sound.unmute', params: { name }, summary: unmuteWords(after).summary },
     };
   },
-  async verify({ name, volume }): Promise<Verification> {
-    const sink = await output(name);
-    return { ok: volume === undefined ? sink.mute === true : silent(sink), observed: levelWords(sink) };
+  async verify(params): Promise<Verification> {
+    const sink = await output(params.name);
+    return { ok: mutedAsAsked(sink, params), observed: levelWords(sink) };
   },
 };

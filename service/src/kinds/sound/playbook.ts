@@ -158,8 +158,9 @@ export const soundMuted: Playbook = async (finding, tools) => {
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
       advice: _(
-        'The program plays, but the output it plays on is muted (or its volume is at 0), so nothing is heard. ' +
-          'Unmuting it is what the volume slider in the top bar does; undoing it mutes it again.',
+        'The program plays, but the output it plays on is muted or at volume 0, so nothing is heard. This does ' +
+          'what the volume slider in the top bar does: it unmutes the output, and turns a volume of 0 up to half. ' +
+          'Undo puts back how it was.',
       ),
     }),
     actions: [step],

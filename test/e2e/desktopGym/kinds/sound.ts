@@ -31,7 +31,11 @@ const env = () => started(pipewire, 'PipeWire').env;
 type DumpObject = {
   id: number;
   type?: string;
-  info?: { props?: Record<string, unknown>; state?: string; params?: { Props?: { mute?: boolean }[] } } | null;
+  info?: {
+    props?: Record<string, unknown>;
+    state?: string;
+    params?: { Props?: { mute?: boolean; channelVolumes?: number[] }[] };
+  } | null;
 };
 
 /** pw-dump's objects now: the graph, then the arrays of what changed while it was reading (a removal: info null). */
@@ -60,6 +64,25 @@ async function sinkIds(): Promise<Map<string, number>> {
 async function muted(name: string): Promise<boolean> {
   const sink = sinksOf(await dump()).find((candidate) => candidate.info?.props?.['node.name'] === name);
   return sink?.info?.params?.Props?.some((props) => props.mute === true) ?? false;
+}
+
+/** The loudest channel's linear volume of the sink `name`, as its node's Props say (wpctl sets channelVolumes). */
+async function volume(name: string): Promise<number | undefined> {
+  const sink = sinksOf(await dump()).find((candidate) => candidate.info?.props?.['node.name'] === name);
+  const channels = sink?.info?.params?.Props?.flatMap((props) => props.channelVolumes ?? []) ?? [];
+  return channels.length > 0 ? Math.max(...channels) : undefined;
+}
+
+/** The person's volume of an output, as the top bar's slider and `wpctl set-volume` set it (0 to 1, cubic). */
+async function setVolume(name: string, level: number): Promise<void> {
+  const id = (await sinkIds()).get(name);
+  if (id === undefined) throw new Error(`PipeWire has no sink ${name}`);
+  await run('wpctl', ['set-volume', String(id), String(level)], { env: env() });
+  await waitFor(
+    async () => Math.abs(Math.cbrt((await volume(name)) ?? -1) - level) < 0.01,
+    `${name} at volume ${level}`,
+    FOLLOW_MS,
+  );
 }
 
 /** Whether pw-cat's playback stream runs. */
@@ -261,5 +284,29 @@ export const SOUND_MUTED_SCENARIO: DesktopScenario = {
   async cleanup() {
     await stopPlaying();
     await setMuted(HEADSET, false);
+  },
+};
+
+export const SOUND_SILENT_SCENARIO: DesktopScenario = {
+  name: 'sound-silent-while-playing',
+  title: 'The chosen output’s volume at 0, not muted, while a program plays into it (real PipeWire and WirePlumber)',
+  core: true,
+  needs: [pipeWirePart],
+  async fault() {
+    await startPlaying();
+    await setVolume(HEADSET, 0);
+  },
+  expect: {
+    finding: { kind: SOUND_MUTED, subject: HEADSET },
+    firstStep: 'sound.unmute',
+    apply: 'sound.unmute',
+    applyState: 'fixed',
+    says: [`${HEADSET_DESCRIPTION} is at volume 0 while pw-cat plays`, `Turn up ${HEADSET_DESCRIPTION}`],
+    healthy: async () => ((await volume(HEADSET)) ?? 0) > 0 && !(await muted(HEADSET)),
+    afterUndo: async () => (await volume(HEADSET)) === 0 && !(await muted(HEADSET)),
+  },
+  async cleanup() {
+    await stopPlaying();
+    await setVolume(HEADSET, 1);
   },
 };
