@@ -44,7 +44,9 @@ export async function spawnInSession(
   return spawn(
     'nsenter',
     [
-      ...[`--target=${shell.pid}`, '--mount', '--pid', '--root', '--wd=/', '--'],
+      // --wd alone: the shell's own working folder, inside its root. "--wd=/" is opened before nsenter enters the
+      // root, so it would be the host's "/", where getcwd(3) fails.
+      ...[`--target=${shell.pid}`, '--mount', '--pid', '--root', '--wd', '--'],
       ...['/bin/sh', '-c', 'mkdir -p "$0" && echo $$ >"$0/cgroup.procs" && exec "$@"', cgroup],
       ...become,
       ...['env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', `HOME=${home}`, `USER=${name}`, `LOGNAME=${name}`],
