@@ -4,7 +4,8 @@
 // their lines held that a general rule could read (an error priority, a line of the class's own component, the
 // kernel's). For the sealed part, whose cases are never read one by one: it says which kind of rule is lacking
 // without naming a case or a sentence.
-import { kernelComponentOf, programSaysFailed } from '../../service/src/desktop/componentLines.js';
+import { deviceFailureIn } from '../../service/src/desktop/componentFailure.js';
+import { errnoIn, kernelComponentOf, programSaysFailed } from '../../service/src/desktop/componentLines.js';
 import { DESKTOP_WRITERS, type DesktopArea, Writers } from '../../service/src/findings/writers.js';
 import type { JournalEntry } from '../../service/src/watch/events.js';
 import { CLASS_KINDS, type CorpusCase, type CorpusClass } from './cases.js';
@@ -57,6 +58,9 @@ interface ProvenLines {
   pamNoPasswordInACase: number;
   job: number;
   saysFailed: number;
+  /** Lines naming an errno, and of those the ones whose errno says the area's device or peer failed. */
+  errno: number;
+  deviceErrno: number;
   /** Lines naming a file under an extensions/<uuid>/ folder, and lines naming something in a uuid's name@domain form. */
   extensionFile: number;
   uuidLike: number;
@@ -73,6 +77,20 @@ function provenArea(
     ? { area: writer.area, name: writer.name, priority: Number(fields.PRIORITY), message: line.message }
     : null;
 }
+
+/** Writers that know the cases' programs installed, as the simulated machine installs them (simulatedMachine.ts). */
+const installedWriters = (cases: readonly CorpusCase[]) =>
+  new Writers(USER_UID).assumeInstalled(
+    cases.flatMap((c) => c.lines.flatMap((line) => (typeof line.writer === 'object' ? [line.writer.exe] : []))),
+  );
+
+/** A kernel line of a case as the service reads it: its text and the trusted fields journald would have set. */
+const kernelEntry = (line: CorpusCase['lines'][number]) =>
+  ({ message: line.message, fields: new TrustedFields().entry(line, 0n) }) as unknown as JournalEntry;
+
+/** A line's level as the totals count it: at err or worse, at warning, or below. */
+const levelOf = (priority: number | undefined) =>
+  priority !== undefined && priority <= 3 ? 'err' : priority === 4 ? 'warning' : 'below';
 
 const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
   extension: 'shell',
@@ -125,10 +143,7 @@ function placement(
 
 /** Per class, how its missed cases were missed (`outcomes` as score() gives them for `cases`). */
 export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOutcome[]): Record<string, ClassMisses> {
-  // The cases' programs installed, as the simulated machine installs them (simulatedMachine.ts).
-  const writers = new Writers(USER_UID).assumeInstalled(
-    cases.flatMap((c) => c.lines.flatMap((line) => (typeof line.writer === 'object' ? [line.writer.exe] : []))),
-  );
+  const writers = installedWriters(cases);
   const byId = new Map(cases.map((c) => [c.id, c]));
   const result: Record<string, ClassMisses> = {};
   for (const outcome of outcomes) {
@@ -174,12 +189,12 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
         pamNoPasswordInACase: 0,
         job: 0,
         saysFailed: 0,
+        errno: 0,
+        deviceErrno: 0,
         extensionFile: 0,
         uuidLike: 0,
       });
-      if (line!.priority <= 3) by.err += 1;
-      else if (line!.priority === 4) by.warning += 1;
-      else by.below += 1;
+      by[levelOf(line!.priority)] += 1;
       if (PAM_MODULE.test(line!.message)) by.pam += 1;
       if (PAM_MODULE.test(line!.message) && PAM_NO_PASSWORD.test(line!.message)) {
         by.pamNoPassword += 1;
@@ -188,6 +203,8 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       }
       if (/\[Job \d+\]/.test(line!.message)) by.job += 1;
       if (programSaysFailed(line!.message)) by.saysFailed += 1;
+      if (errnoIn(line!.message)) by.errno += 1;
+      if (area && deviceFailureIn(area, line!.message)) by.deviceErrno += 1;
       if (/\/extensions\/[^/\s]+\//.test(line!.message)) by.extensionFile += 1;
       if (/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.test(line!.message)) by.uuidLike += 1;
     }
@@ -207,8 +224,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
     }
     if (lines.some((line) => line.writer === 'kernel')) misses.kernel += 1;
     for (const line of lines.filter((each) => each.writer === 'kernel')) {
-      const entry = { message: line.message, fields: new TrustedFields().entry(line, 0n) } as unknown as JournalEntry;
-      const by = (misses.kernelBy[kernelComponentOf(entry)?.area ?? 'none'] ??= { err: 0, below: 0 });
+      const by = (misses.kernelBy[kernelComponentOf(kernelEntry(line))?.area ?? 'none'] ??= { err: 0, below: 0 });
       if (line.priority !== undefined && line.priority <= 3) by.err += 1;
       else by.below += 1;
     }
@@ -242,7 +258,8 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
           ([writer, by]) =>
             `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.warning} at warning, ${by.below} below; ` +
             `${by.pam} a PAM module's (${by.pamNoPassword} of them pam_unix's "no password", at most ` +
-            `${by.pamNoPasswordInACase} in a case), ${by.saysFailed} saying it failed, ${by.job} naming a print job, ` +
+            `${by.pamNoPasswordInACase} in a case), ${by.saysFailed} saying it failed, ${by.errno} naming an errno ` +
+            `(${by.deviceErrno} one that says the device failed), ${by.job} naming a print job, ` +
             `${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,
         )
         .join('')
@@ -250,11 +267,44 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
   });
 }
 
-/** The kinds the benign cases raised, and how many cases raised each: a total, naming no case. */
-export function benignRaisedLine(outcomes: readonly CaseOutcome[]): string {
-  const counts: Record<string, number> = {};
+/** Lines at err or worse, at warning and below, per writer. */
+type ByLevel = Record<string, { err: number; warning: number; below: number }>;
+
+const countLevel = (by: ByLevel, key: string, priority: number | undefined) => {
+  (by[key] ??= { err: 0, warning: 0, below: 0 })[levelOf(priority)] += 1;
+};
+
+const levelsText = (by: ByLevel) =>
+  Object.entries(by)
+    .map(([key, level]) => `${key} ${level.err} at err, ${level.warning} at warning, ${level.below} below`)
+    .join('; ') || 'none';
+
+/**
+ * The kinds the benign cases raised, and how many cases raised each: a total, naming no case. With the cases, the
+ * lines of those that raised each kind, as totals: the kernel's per component its prefix names, and those journald's
+ * fields prove a desktop component wrote, per writer, each at err, at warning and below.
+ */
+export function benignRaisedLine(outcomes: readonly CaseOutcome[], cases: readonly CorpusCase[] = []): string {
+  const writers = installedWriters(cases);
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const counts: Record<string, { cases: number; kernel: ByLevel; proven: ByLevel }> = {};
   for (const outcome of outcomes.filter((o) => o.expected === null))
-    for (const kind of new Set(outcome.kinds)) counts[kind] = (counts[kind] ?? 0) + 1;
-  const kinds = Object.entries(counts).map(([kind, count]) => `${kind} ${count}`);
+    for (const kind of new Set(outcome.kinds)) {
+      const raised = (counts[kind] ??= { cases: 0, kernel: {}, proven: {} });
+      raised.cases += 1;
+      for (const line of byId.get(outcome.id)?.lines ?? []) {
+        if (line.writer === 'kernel')
+          countLevel(raised.kernel, kernelComponentOf(kernelEntry(line))?.area ?? 'none', line.priority);
+        const proven = provenArea(writers, line);
+        if (proven?.area) countLevel(raised.proven, proven.name, proven.priority);
+      }
+    }
+  const kinds = Object.entries(counts).map(
+    ([kind, raised]) =>
+      `${kind} ${raised.cases}` +
+      (cases.length > 0
+        ? ` (their kernel lines: ${levelsText(raised.kernel)}; proven lines: ${levelsText(raised.proven)})`
+        : ''),
+  );
   return `  benign cases raised: ${kinds.join(', ') || 'nothing'}`;
 }

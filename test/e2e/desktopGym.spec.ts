@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { COREDUMP } from '../../service/src/kinds/crash/coredumpDetector.js';
-import { SIGN_IN_FAILURE } from '../../service/src/kinds/signIn/detector.js';
+import { LOGIN_KEYRING, SIGN_IN_FAILURE } from '../../service/src/kinds/signIn/detector.js';
 import { writeScore } from '../gym/score.js';
 import {
   ENABLE_ERROR,
@@ -28,7 +28,7 @@ import {
 import { CRASHED_APP, REPEATED_PROGRAM } from './desktopGym/kinds/appCrash.js';
 import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
-import { PRINTER_OFF, QUEUE, STOP_REASON } from './desktopGym/kinds/printing.js';
+import { PRINTER_OFF, QUEUE, REJECT_REASON, STOP_REASON } from './desktopGym/kinds/printing.js';
 import { HEADSET, HEADSET_DESCRIPTION } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
@@ -131,11 +131,14 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'own-extension-quiet',
         'printing-backend-fails',
         'printing-job-held',
+        'printing-rejecting-jobs',
         'printing-stopped-with-reason',
+        'sign-in-keyring-locked',
         'sign-in-password-failed',
         'sound-default-gone',
         'sound-muted-while-playing',
         'sound-no-output',
+        'sound-silent-while-playing',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))
         expect(row(scenario.name).pass)
@@ -214,6 +217,13 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(row('printing-stopped-with-reason').finding?.title).toBe(`Printer ${QUEUE} is stopped: ${STOP_REASON}`);
     });
 
+    it('lets a queue that refuses new jobs accept them again, its reason first, and refuse them with it on Undo', () => {
+      expectFixed('printing-rejecting-jobs', QUEUE, 'printer-problem', 'info.printer');
+      expect(row('printing-rejecting-jobs').finding?.title).toBe(
+        `Printer ${QUEUE} does not accept jobs: ${REJECT_REASON}`,
+      );
+    });
+
     it('explains a Bluetooth adapter a hardware switch blocks, with its name, and offers no change', () => {
       expectExplained('bluetooth-hardware-blocked', 'bluetooth-off', 'hci0', 'info.bluetooth');
     });
@@ -235,6 +245,15 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
           title: `The sound output ${HEADSET_DESCRIPTION} is gone; sound plays on Test speaker`,
           severity: 'info',
         }),
+      );
+    });
+
+    it('turns up an output left at volume 0 while a program plays, saying so, and sets it back to 0 on Undo', () => {
+      expectFixed('sound-silent-while-playing', HEADSET, 'sound-muted', 'sound.unmute');
+      const silent = row('sound-silent-while-playing');
+      expect(silent.finding?.title).toBe(`The sound output ${HEADSET_DESCRIPTION} is at volume 0 while pw-cat plays`);
+      expect(silent.shown).toBe(
+        `${HEADSET_DESCRIPTION} is at half volume; ${HEADSET_DESCRIPTION} is at volume 50 %, not muted`,
       );
     });
 
@@ -265,6 +284,11 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
 
     it('explains a wrong password at the console’s login, offering nothing that could lock the person out', () => {
       expectExplained('sign-in-password-failed', SIGN_IN_FAILURE, TEST_USER.name, 'info.show_logs');
+    });
+
+    it('explains a login keyring the sign-in password did not unlock (the real gkr-pam in login), changing nothing', () => {
+      expectExplained('sign-in-keyring-locked', SIGN_IN_FAILURE, LOGIN_KEYRING, 'info.show_logs');
+      expect(row('sign-in-keyring-locked').finding?.title).toBe('The login keyring was not unlocked at sign-in');
     });
 
     it('shows systemd-coredump’s record of an app that crashed first', () => {

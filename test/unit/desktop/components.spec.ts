@@ -26,7 +26,11 @@ import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector
 import { ExtensionErrorDetector } from '../../../service/src/kinds/extensions/journalDetector.js';
 import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
 import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
-import { HELD_EVIDENCE, PrinterStoppedDetector } from '../../../service/src/kinds/printing/stateDetector.js';
+import {
+  HELD_EVIDENCE,
+  PrinterStoppedDetector,
+  REJECTING_EVIDENCE,
+} from '../../../service/src/kinds/printing/stateDetector.js';
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
 import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
@@ -204,6 +208,17 @@ describe('a desktop component’s line', () => {
     // A plugin the configuration does not allow, and a switch the person turned: refusals, not failures.
     expect(failure('bluetooth', bluetoothd('sap-server: Operation not permitted (1)'))?.raise).toBeFalse();
     expect(failure('bluetooth', bluetoothd('Failed to set mode: Blocked through rfkill (0x12)'))?.raise).toBeFalse();
+    // A paired device switched off or out of reach: the adapter paged it and nothing answered.
+    expect(
+      failure('bluetooth', bluetoothd('profiles/audio/avdtp.c:avdtp_connect_cb() connect to X: Host is down (112)'))
+        ?.raise,
+    ).toBeFalse();
+    expect(
+      failure(
+        'bluetooth',
+        bluetoothd('profiles/audio/avdtp.c:avdtp_connect_cb() connect to X: Connection refused (111)'),
+      )?.raise,
+    ).toBeTrue();
     // Below err: not the component's error at all.
     expect(
       failure(
@@ -614,6 +629,37 @@ describe('the states people meet', () => {
     );
     expect(resume?.actions.map((action) => action.name)).toEqual(['info.printer', 'printing.resume_printer']);
     expect(resolutionsOf(detector.detect(event({ heldJobs: [] })))).toEqual([
+      { kind: PRINTER_PROBLEM, subject: 'Office', at: new Date(0) },
+    ]);
+  });
+
+  it('raises a queue that refuses new jobs, with its reason, shows it first and lets it accept jobs second', async () => {
+    const printer = { name: 'Office', state: 3, stateMessage: '', reasons: [], acceptingJobs: true, heldJobs: [] };
+    const event = (changes: object): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: { kind: 'printer', printer: { ...printer, ...changes } },
+    });
+    const detector = new PrinterStoppedDetector();
+    const [withReason] = reportsOf(detector.detect(event({ acceptingJobs: false, stateMessage: 'Moved to room 4' })));
+    expect(withReason?.title).toBe('Printer Office does not accept jobs: Moved to room 4');
+    expect(withReason?.evidence.map((evidence) => evidence.text)).toEqual([REJECTING_EVIDENCE]);
+    // cupsreject without -r: cupsd's own words are no reason.
+    const [bare] = reportsOf(detector.detect(event({ acceptingJobs: false, stateMessage: 'Rejecting Jobs' })));
+    expect(bare?.title).toBe('Printer Office does not accept jobs');
+    const draft = await printerProblemPlaybook(
+      findingWithEvidence(PRINTER_PROBLEM, 'Office', { title: withReason!.title, evidence: withReason!.evidence }),
+      {} as PlaybookTools,
+    );
+    expect(draft?.title).toBe('Let printer Office accept jobs again');
+    expect(draft?.actions).toEqual([
+      { name: 'info.printer', params: { printer: 'Office' } },
+      { name: 'printing.accept_jobs', params: { printer: 'Office' } },
+    ]);
+    // Stopped and refusing: the stop is what to show and undo first.
+    const [both] = reportsOf(detector.detect(event({ state: 5, acceptingJobs: false, stateMessage: 'Jammed' })));
+    expect(both?.title).toBe('Printer Office is stopped: Jammed');
+    expect(resolutionsOf(detector.detect(event({})))).toEqual([
       { kind: PRINTER_PROBLEM, subject: 'Office', at: new Date(0) },
     ]);
   });

@@ -413,7 +413,8 @@ describe('playbooks', () => {
     expect(await names('crash', 'backup.service', [{ journal: 'user' }])).toEqual(['info.show_logs']);
   });
 
-  it('shows the crash report of a core dump first', async () => {
+  it('shows the crash report of a core dump first, naming the program as people know it', async () => {
+    expect((await draft('coredump', '/usr/bin/foo'))?.title).toBe('See why foo crashed');
     expect((await draft('coredump', '/usr/bin/foo'))?.actions).toEqual([
       { name: 'info.coredump', params: { cursor: CURSOR, scope: 'system' } },
       { name: 'info.show_logs', params: { scope: 'system', cursor: CURSOR } },
