@@ -5,8 +5,9 @@
 // a time-sync unit to enable, which a spec's private bus has not.
 import type { ChildProcess } from 'node:child_process';
 
-import type { MessageBus } from '@jellybrick/dbus-next';
+import { type MessageBus, Variant } from '@jellybrick/dbus-next';
 
+import { callMethod } from '../../service/src/dbus/client.js';
 import { StewardError } from '../../service/src/dbus/errors.js';
 import type { DetectorOutput } from '../../service/src/findings/types.js';
 import type { ActionContext } from '../../service/src/fixes/action.js';
@@ -15,6 +16,7 @@ import { ntpOff, ntpOn } from '../../service/src/kinds/clock/actions.js';
 import { CLOCK_NTP_OFF, ClockNtpOffDetector, NTP_SUBJECT } from '../../service/src/kinds/clock/ntpOffDetector.js';
 import { TimedatedSource } from '../../service/src/kinds/clock/source.js';
 import type { ClockState } from '../../service/src/kinds/clock/state.js';
+import { ClockStateDetector } from '../../service/src/kinds/clock/stateDetector.js';
 import { TIMEDATED } from '../../service/src/kinds/clock/timedated.js';
 import { KINDS } from '../../service/src/kinds/index.js';
 import { busContext } from '../support/busContext.js';
@@ -101,6 +103,47 @@ describe('automatic time against a stand-in timedated (python3-dbusmock timedate
       .withContext(JSON.stringify(states))
       .toEqual(states.map((state) => (state.ntp ? 'resolved' : CLOCK_NTP_OFF)));
     expect(reportKinds(outputs.slice(2))).toContain(CLOCK_NTP_OFF);
+  });
+
+  it('gives the time daemon a quarter of an hour from when automatic time is switched on, not from boot', async () => {
+    let uptimeSeconds = 3600;
+    source = new TimedatedSource({ name: 'desktop.clock', bus: client, log: context.log }, () => uptimeSeconds);
+    const detector = new ClockStateDetector();
+    await startTimedated({ NTP: false, CanNTP: true });
+    await source.start((event) => {
+      if (event.type !== 'desktop' || event.desktop.kind !== 'clock') return;
+      states.push(event.desktop.clock);
+      outputs.push(...detector.detect(event));
+    });
+    await waitFor(() => states.length >= 1, 'the clock read at start');
+    // The stand-in, like timedated, tells NTP on first and NTPSynchronized after: between them the clock is not
+    // synchronised on a machine up for an hour, and that is no problem yet.
+    await ntpOn.run({}, context, noProgress);
+    await waitFor(() => states.at(-1)?.synchronized === true, `a synchronised clock; seen ${JSON.stringify(states)}`);
+    expect(states.filter((state) => state.ntp).map((state) => state.ntpOnSinceSeconds)).toEqual(
+      states.filter((state) => state.ntp).map(() => 3600),
+    );
+    // Not synchronised since, a minute and then a quarter of an hour after it was switched on.
+    const unsynchronise = async () => {
+      const seen = states.length;
+      await callMethod(client, {
+        destination: TIMEDATED,
+        path: '/org/freedesktop/timedate1',
+        interface: 'org.freedesktop.DBus.Mock',
+        member: 'UpdateProperties',
+        signature: 'sa{sv}',
+        body: [TIMEDATED, { NTPSynchronized: new Variant('b', false) }],
+      });
+      await waitFor(() => states.length > seen, 'the clock read again');
+    };
+    uptimeSeconds = 3660;
+    await unsynchronise();
+    expect(reportKinds(outputs)).toEqual([]);
+    uptimeSeconds = 3600 + 16 * 60;
+    await unsynchronise();
+    expect(outputs.flatMap((o) => ('report' in o ? [o.report.title] : []))).toEqual([
+      'The clock has not been synchronised in the 16 minutes since automatic time was turned on',
+    ]);
   });
 
   it('offers nothing and raises nothing where no time-sync service is installed', async () => {

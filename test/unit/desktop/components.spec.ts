@@ -680,6 +680,23 @@ describe('the states people meet', () => {
         'The clock has not been synchronised since the computer started 60 minutes ago, though automatic time is on',
       ],
     ]);
+    // Switched on at 50 minutes: counted from then.
+    const switchedOn = (uptimeSeconds: number): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: {
+        kind: 'clock',
+        clock: { ntp: true, canNtp: true, synchronized: false, uptimeSeconds, ntpOnSinceSeconds: 3000 },
+      },
+    });
+    expect(reportsOf(detector.detect(switchedOn(3600)))).toEqual([]);
+    expect(titles(detector, switchedOn(3000 + 20 * 60))).toEqual([
+      [
+        CLOCK_UNSYNCHRONISED,
+        UNSYNCHRONISED,
+        'The clock has not been synchronised in the 20 minutes since automatic time was turned on',
+      ],
+    ]);
     const timesync = (offsetSeconds: number): WatchEvent => ({
       type: 'desktop',
       at: new Date(0),

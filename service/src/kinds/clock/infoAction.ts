@@ -3,8 +3,6 @@
 // info.clock: the clock as timedated has it (automatic time, whether the kernel's clock is synchronised) and as
 // systemd-timesyncd last measured it against its server (how far off, which server), and how long the computer has
 // run. The first step where the clock is not synchronised or is off: it shows which on this machine. It only reads.
-import { uptime } from 'node:os';
-
 import { z } from 'zod';
 
 import { describingAction } from '../../desktop/describingAction.js';
@@ -12,6 +10,7 @@ import type { ActionContext } from '../../fixes/action.js';
 import { systemBusOf } from '../../fixes/actions/polkit.js';
 import { _, format, N_ } from '../../i18n.js';
 import { readClock, readTimesync } from './timedated.js';
+import { machineUptime } from './uptime.js';
 
 const params = z.object({}).strict();
 type ClockInfoParams = z.infer<typeof params>;
@@ -33,7 +32,7 @@ async function describe(context: ActionContext): Promise<string[]> {
           server: sync.server ?? _('its time server'),
           seconds: sync.offsetSeconds.toFixed(1),
         }),
-    format(_('The computer has run for {minutes} min'), { minutes: String(Math.floor(uptime() / 60)) }),
+    format(_('The computer has run for {minutes} min'), { minutes: String(Math.floor(machineUptime() / 60)) }),
   ];
 }
 

@@ -1,9 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { uptime } from 'node:os';
-
 import type { ActionDefinition } from '../../fixes/action.js';
-import { testHooks } from '../../testHooks.js';
 import type { Kind } from '../kind.js';
 import { ntpOff, ntpOn } from './actions.js';
 import { CLOCK_UNSYNCHRONISED, ClockDetector } from './detector.js';
@@ -12,14 +9,7 @@ import { CLOCK_NTP_OFF, ClockNtpOffDetector } from './ntpOffDetector.js';
 import { clockPlaybook, ntpOffPlaybook } from './playbook.js';
 import { TimedatedSource, TimesyncSource } from './source.js';
 import { ClockStateDetector } from './stateDetector.js';
-
-/** How long the machine has run: the kernel's count, or the test hook's stand-in counting on from now. */
-function machineUptime(): () => number {
-  const standIn = testHooks().uptimeSeconds;
-  if (standIn === undefined) return uptime;
-  const from = Date.now();
-  return () => standIn + (Date.now() - from) / 1000;
-}
+import { machineUptime } from './uptime.js';
 
 export const clockKind: Kind = {
   name: 'clock',
@@ -27,7 +17,7 @@ export const clockKind: Kind = {
   sources: ({ systemBus, log }) =>
     systemBus
       ? [
-          new TimedatedSource({ name: 'desktop.clock', bus: systemBus, log }, machineUptime()),
+          new TimedatedSource({ name: 'desktop.clock', bus: systemBus, log }, machineUptime),
           new TimesyncSource({ name: 'desktop.timesync', bus: systemBus, log }),
         ]
       : [],

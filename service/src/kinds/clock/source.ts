@@ -2,14 +2,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The clock's sources. timedated's properties, read at start and whenever timedated comes onto the bus (someone
 // asked it something), and followed through its PropertiesChanged signal (it signals NTP when it is switched); a
-// desktop event goes out when the state changes, and once more when the machine has run long enough for a clock
+// desktop event goes out when the state changes, and once more when automatic time has been on long enough for a clock
 // still not synchronised to matter. And systemd-timesyncd's last exchange with its server (how far off the clock
 // was), followed through its own PropertiesChanged. Without them (a system without systemd, chrony's machine) each
 // stays quiet. Only each daemon's own signals count (BusStateSource follows its owner), of its interface's types.
 import { uptime } from 'node:os';
 
 import { type BusSignal, BusStateSource, type BusStateSourceOptions } from '../../watch/busStateSource.js';
-import type { ClockState, TimesyncState } from './state.js';
+import { type ClockState, ntpOnForSeconds, type TimesyncState } from './state.js';
 import { UNSYNCHRONISED_LONG_SECONDS } from './stateDetector.js';
 import {
   clockFrom,
@@ -66,19 +66,32 @@ export class TimedatedSource extends BusStateSource {
   }
 
   #report(read: ClockState): void {
-    const next = { ...read, uptimeSeconds: this.uptimeSeconds() };
     const previous = this.#last;
+    const uptimeSeconds = this.uptimeSeconds();
+    // Switched on now (GNOME Settings' switch, clock.ntp_on): the time daemon gets its quarter of an hour from now.
+    const ntpOnSinceSeconds = !read.ntp
+      ? undefined
+      : previous && !previous.ntp
+        ? uptimeSeconds
+        : previous?.ntpOnSinceSeconds;
+    const next: ClockState = {
+      ntp: read.ntp,
+      canNtp: read.canNtp,
+      synchronized: read.synchronized,
+      uptimeSeconds,
+      ...(ntpOnSinceSeconds !== undefined && { ntpOnSinceSeconds }),
+    };
     this.#last = next;
     this.#readWhenLong(next);
     if (previous && !changed(previous, next)) return;
     this.emit({ type: 'desktop', at: new Date(), desktop: { kind: 'clock', clock: next } });
   }
 
-  /** A clock not synchronised while automatic time is on matters once the machine has run long: read it then. */
+  /** A clock not synchronised while automatic time is on matters once it has been on for long: read it then. */
   #readWhenLong(clock: ClockState): void {
     clearTimeout(this.#later);
     this.#later = undefined;
-    const left = UNSYNCHRONISED_LONG_SECONDS - (clock.uptimeSeconds ?? 0);
+    const left = UNSYNCHRONISED_LONG_SECONDS - ntpOnForSeconds(clock);
     if (!clock.ntp || clock.synchronized || left <= 0) return;
     this.#later = setTimeout(() => this.enqueueRead(), left * 1000 + 1000);
     this.#later.unref();
@@ -86,7 +99,7 @@ export class TimedatedSource extends BusStateSource {
 }
 
 function changed(previous: ClockState, next: ClockState): boolean {
-  const long = (clock: ClockState) => (clock.uptimeSeconds ?? 0) >= UNSYNCHRONISED_LONG_SECONDS;
+  const long = (clock: ClockState) => ntpOnForSeconds(clock) >= UNSYNCHRONISED_LONG_SECONDS;
   return (
     previous.ntp !== next.ntp ||
     previous.canNtp !== next.canNtp ||

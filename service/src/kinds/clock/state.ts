@@ -9,8 +9,13 @@ export interface ClockState {
   canNtp: boolean;
   /** Whether the kernel's clock is synchronised now (timedated's NTPSynchronized). */
   synchronized: boolean;
-  /** How long the machine has run, in seconds, when this was read: "for long" is counted from boot. */
+  /** How long the machine has run, in seconds, when this was read. */
   uptimeSeconds?: number;
+  /**
+   * The machine's uptime when automatic time was seen switched on, where Steward saw it switched: from then on, not
+   * from boot, the time daemon has had its chance. Undefined where it was on when first read (on since boot).
+   */
+  ntpOnSinceSeconds?: number;
 }
 
 /** The time daemon's last exchange with its server, as org.freedesktop.timesync1 (systemd-timesyncd) tells it. */
@@ -23,3 +28,7 @@ export interface TimesyncState {
   /** The server that exchange was with (ServerName). */
   server?: string;
 }
+
+/** How long automatic time has been on: since it was switched on, or since boot. */
+export const ntpOnForSeconds = (clock: ClockState): number =>
+  (clock.uptimeSeconds ?? 0) - (clock.ntpOnSinceSeconds ?? 0);

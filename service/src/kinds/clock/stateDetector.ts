@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // clock-unsynchronised from the clock's own state, beside the time daemons' lines (detector.ts):
 // - subject "unsynchronised": automatic time is on (timedated's NTP) but the kernel's clock has not been
-//   synchronised (NTPSynchronized false) although the machine has run for a quarter of an hour: the time daemon
-//   reaches no server, or cannot set the clock. Before that a clock just booted is still being set;
+//   synchronised (NTPSynchronized false) although it has been on for a quarter of an hour, since boot or since it
+//   was switched on: the time daemon reaches no server, or cannot set the clock. Before that the clock is still
+//   being set (timedated tells NTP on at once, NTPSynchronized only once the daemon has set the clock);
 // - subject "offset": the time daemon's last exchange with its server found the clock a minute or more off
 //   (systemd-timesyncd's NTPMessage, timesync1 as TimesyncSource reads it). A daemon that sets the clock answers the next time with a small offset, and the
 //   finding resolves; one that cannot set it keeps finding it off.
@@ -12,7 +13,7 @@ import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format, ngettext } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { CLOCK_UNSYNCHRONISED } from './detector.js';
-import type { ClockState, TimesyncState } from './state.js';
+import { type ClockState, ntpOnForSeconds, type TimesyncState } from './state.js';
 
 /** How long a machine may run with automatic time on before a clock never synchronised matters: NTP takes seconds. */
 export const UNSYNCHRONISED_LONG_SECONDS = 15 * 60;
@@ -32,22 +33,34 @@ export class ClockStateDetector implements Detector {
   }
 
   #unsynchronised(clock: ClockState, at: Date): DetectorOutput {
-    const minutes = Math.floor((clock.uptimeSeconds ?? 0) / 60);
-    if (!clock.ntp || clock.synchronized || (clock.uptimeSeconds ?? 0) < UNSYNCHRONISED_LONG_SECONDS)
+    const onFor = ntpOnForSeconds(clock);
+    if (!clock.ntp || clock.synchronized || onFor < UNSYNCHRONISED_LONG_SECONDS)
       return { resolve: { kind: CLOCK_UNSYNCHRONISED, subject: UNSYNCHRONISED, at } };
+    const minutes = Math.floor(onFor / 60);
+    const words = { minutes: String(minutes) };
     return {
       report: {
         kind: CLOCK_UNSYNCHRONISED,
         severity: 'warning',
         subject: UNSYNCHRONISED,
-        title: format(
-          ngettext(
-            'The clock has not been synchronised since the computer started {minutes} minute ago, though automatic time is on',
-            'The clock has not been synchronised since the computer started {minutes} minutes ago, though automatic time is on',
-            minutes,
-          ),
-          { minutes: String(minutes) },
-        ),
+        title:
+          clock.ntpOnSinceSeconds === undefined
+            ? format(
+                ngettext(
+                  'The clock has not been synchronised since the computer started {minutes} minute ago, though automatic time is on',
+                  'The clock has not been synchronised since the computer started {minutes} minutes ago, though automatic time is on',
+                  minutes,
+                ),
+                words,
+              )
+            : format(
+                ngettext(
+                  'The clock has not been synchronised in the {minutes} minute since automatic time was turned on',
+                  'The clock has not been synchronised in the {minutes} minutes since automatic time was turned on',
+                  minutes,
+                ),
+                words,
+              ),
         // timedated's own property names, not translated: they are its API's.
         evidence: [{ kind: 'text', text: 'org.freedesktop.timedate1: NTP is true, NTPSynchronized is false', at }],
         at,
