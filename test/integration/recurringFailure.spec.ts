@@ -102,6 +102,20 @@ describe('a failure that keeps coming back', () => {
     expect(removed).toEqual([]);
   });
 
+  it('answers its read-only step again when the failure comes back within the grace: the state may differ', async () => {
+    const first = findings.report(failure());
+    fixes.considerFindings([first]);
+    const shownAnswer = () =>
+      fixes.store.proposalForFinding(first.finding.id)?.actions.find((action) => action.shown)?.answer;
+    await waitFor(() => shownAnswer()?.includes('Restrat=always') === true, 'the line shown');
+    fixes.considerFindings([clear()!]);
+    // Edited meanwhile, still wrong: what the step showed before is no longer what the file says.
+    await writeFile(config, '[Service]\nExecStart=/usr/bin/true\nRestrt=always\n');
+    fixes.considerFindings([findings.report(failure())]);
+    await waitFor(() => shownAnswer()?.includes('Restrt=always') === true, `the line shown again; ${shownAnswer()}`);
+    expect(fixes.store.proposals('all')).toHaveSize(1);
+  });
+
   it('withdraws the proposal once its finding stayed cleared through the grace', async () => {
     const first = findings.report(failure());
     fixes.considerFindings([first]);

@@ -371,7 +371,8 @@ export class Proposer {
     if (current?.state === 'open') {
       // A proposal reopened after its fix was undone waits with what that failure allowed; the failure that brought
       // the finding back may have another cause (a restart that helped then cannot help a missing program now).
-      if (change === 'added') await this.redraftOnRepeat(current);
+      // What its read-only steps answered was the state before it cleared: they answer again.
+      if (change === 'added') await this.redraftOnRepeat(current, undefined, { cameBack: true });
       return;
     }
     const { findings, rules } = this.options;
@@ -749,7 +750,7 @@ export class Proposer {
    * Drafts a playbook's waiting proposal again after its finding repeated, when its steps (or what they act on) differ;
    * `vouched`, the finding now that systemd or the kernel vouch for it, lets the steps that change things in.
    */
-  private async redraftOnRepeat(proposal: Proposal, vouched?: Finding): Promise<void> {
+  private async redraftOnRepeat(proposal: Proposal, vouched?: Finding, { cameBack = false } = {}): Promise<void> {
     const { store, findings, signals, catalog } = this.options;
     const finding = proposal.findingId === null ? null : findings.get(proposal.findingId);
     if (!finding || proposal.trust.origin !== 'playbook') return;
@@ -763,15 +764,16 @@ export class Proposer {
     const checked = draft && (await this.checkedWithSystemd(finding, draft.actions));
     if (!draft || !checked) return;
     const before = this.stepsOf(proposal);
-    const actions = keepAnswered(before, await this.offered({ ...draft, actions: checked }, catalog, trust, finding));
+    const offered = await this.offered({ ...draft, actions: checked }, catalog, trust, finding);
+    const actions = cameBack ? offered : keepAnswered(before, offered);
     const steps = (list: readonly { name: string; params: unknown }[]) =>
       JSON.stringify(list.map(({ name, params }) => [name, params]));
-    if (actions.length === 0 || (steps(actions) === steps(before) && trust === proposal.trust)) return;
+    if (actions.length === 0 || (!cameBack && steps(actions) === steps(before) && trust === proposal.trust)) return;
     if (tooLate()) return;
     const explanation = proposal.trust.explanationBy === 'model' ? proposal.explanation : draft.explanation;
     const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
-    this.showSteps(refreshed);
+    this.showSteps(refreshed, cameBack);
   }
 
   /** The proposal's steps as stored now, with the answers its shown steps recorded since it was read. */
@@ -783,11 +785,12 @@ export class Proposer {
    * Runs the steps that only read state, as the proposal is shown: their answer is what the person needs, and no
    * press should stand before it. Each is a job, bounded and audited as a pressed one.
    */
-  private showSteps(proposal: Proposal): void {
+  private showSteps(proposal: Proposal, again = false): void {
     for (const action of proposal.actions.filter((a) => a.shown && a.answer === undefined)) {
-      // A step drafted again while its run for the same question is still on its way is that run's (answeredSteps.ts).
+      // A step drafted again while its run for the same question is still on its way is that run's (answeredSteps.ts),
+      // unless the state it reads changed since that run began: the new run's answer, recorded after, stands.
       const step = `${proposal.id} ${questionOf(action)}`;
-      if (this.onItsWay(this.showing.get(step))) continue;
+      if (!again && this.onItsWay(this.showing.get(step))) continue;
       try {
         this.showing.set(step, this.options.executor.apply(proposal.id, action.name, SHOWN_CALLER).id);
       } catch (error) {
