@@ -75,6 +75,8 @@ const EVENT = z.discriminatedUnion('type', [
           synchronized: z.boolean(),
           // The machine's uptime when it was read (os.uptime), never timedated's word.
           uptimeSeconds: z.number().min(0).finite(),
+          // When automatic time was seen switched on: an uptime as well.
+          ntpOnSinceSeconds: z.number().min(0).finite().optional(),
         }),
       }),
       z.object({
