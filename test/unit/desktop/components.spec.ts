@@ -34,6 +34,7 @@ import {
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
 import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
+import { soundMuted } from '../../../service/src/kinds/sound/playbook.js';
 import { SOUND_MUTED, SoundStateDetector } from '../../../service/src/kinds/sound/stateDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters, SESSION_UID } from '../../support/desktopWriters.js';
@@ -582,6 +583,7 @@ describe('the states people meet', () => {
           sources: [],
           recording: [],
           playing,
+          recordingFrom: [],
           managed: true,
           defaultSink: headset.name,
           configuredSink: headset.name,
@@ -600,6 +602,57 @@ describe('the states people meet', () => {
     const heard = detector.detect(state(false, 0.4, ['Firefox']));
     expect(muted(heard)).toEqual([]);
     expect(resolutionsOf(heard)).toContain({ kind: SOUND_MUTED, subject: headset.name, at: new Date(0) });
+  });
+
+  it('raises a muted or silent input only while a program records from it, as information', async () => {
+    const detector = new SoundStateDetector();
+    const microphone = {
+      id: 42,
+      name: 'alsa_input.usb-headset',
+      description: 'USB Headset Microphone',
+      mediaClass: 'Audio/Source',
+      virtual: false,
+    };
+    const state = (mute: boolean, volume: number, programs: string[]): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: {
+        kind: 'sound',
+        sound: {
+          sinks: [],
+          sources: [{ ...microphone, mute, volume }],
+          recording: programs,
+          playing: [],
+          recordingFrom: programs.length > 0 ? [{ source: microphone.name, programs }] : [],
+          managed: true,
+        },
+      },
+    });
+    const muted = (outputs: ReturnType<SoundStateDetector['detect']>) =>
+      outputs.flatMap((o) =>
+        'report' in o && o.report.kind === SOUND_MUTED ? [[o.report.title, o.report.severity]] : [],
+      );
+    expect(muted(detector.detect(state(true, 1, [])))).toEqual([]);
+    const [report] = reportsOf(detector.detect(state(true, 1, ['Zoom']))).filter((r) => r.kind === SOUND_MUTED);
+    expect([report?.title, report?.severity]).toEqual([
+      'The sound input USB Headset Microphone is muted while Zoom records from it',
+      'info',
+    ]);
+    expect(muted(detector.detect(state(false, 0, ['Zoom'])))).toEqual([
+      ['The sound input USB Headset Microphone is at volume 0 while Zoom records from it', 'info'],
+    ]);
+    const heard = detector.detect(state(false, 0.4, ['Zoom']));
+    expect(muted(heard)).toEqual([]);
+    expect(resolutionsOf(heard)).toContain({ kind: SOUND_MUTED, subject: microphone.name, at: new Date(0) });
+    // Its proposal says why in a call's words, with the same step as an output's.
+    const draft = await soundMuted(
+      findingWithEvidence(SOUND_MUTED, microphone.name, { title: report!.title, evidence: report!.evidence }),
+      {
+        preview: async () => ({ summary: 'Unmute USB Headset Microphone', details: [], changesNothing: false }),
+      } as unknown as PlaybookTools,
+    );
+    expect(draft?.actions).toEqual([{ name: 'sound.unmute', params: { name: microphone.name } }]);
+    expect(draft?.explanation).toContain('nobody hears you');
   });
 
   it('raises a held job, shows the queue first and releases it second; a stop with a reason shows the reason first', async () => {

@@ -148,6 +148,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         defaultSource: 'alsa_input.pci-0000_00_1f.3.analog-stereo',
         recording: [],
         playing: [],
+        recordingFrom: [],
         managed: true,
       });
     });
@@ -179,6 +180,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         ],
         recording: [],
         playing: [],
+        recordingFrom: [],
         managed: false,
       });
       expect(graph.metadataId).toBeUndefined();
@@ -202,7 +204,14 @@ describe('the sound kind: PipeWire’s own state', () => {
 
     it('ignores objects of other types and shapes', () => {
       const graph = graphOf([null, 'x', { id: 'a' }, { id: 60, type: 'PipeWire:Interface:Node', info: {} }]);
-      expect(graph.state()).toEqual({ sinks: [], sources: [], recording: [], playing: [], managed: false });
+      expect(graph.state()).toEqual({
+        sinks: [],
+        sources: [],
+        recording: [],
+        playing: [],
+        recordingFrom: [],
+        managed: false,
+      });
     });
 
     it('names the programs that record from an input, not those that record an output, until their streams end', () => {
@@ -215,6 +224,15 @@ describe('the sound kind: PipeWire’s own state', () => {
         stream(73, { 'application.name': 'Zoom\u001b[31m <b>' }),
       ]);
       expect(graph.state().recording).toEqual(['Zoom <b>', 'pw-record']);
+      // Which input each records from: the streams linked from it.
+      expect(graph.state().recordingFrom).toEqual([]);
+      graph.apply(
+        { id: 90, type: 'PipeWire:Interface:Link', info: { 'output-node-id': 42, 'input-node-id': 73 } },
+        false,
+      );
+      expect(graph.state().recordingFrom).toEqual([
+        { source: 'alsa_input.pci-0000_00_1f.3.analog-stereo', programs: ['Zoom <b>'] },
+      ]);
       graph.apply({ id: 70, info: null }, false);
       graph.apply({ id: 72, info: null }, false);
       expect(graph.state().recording).toEqual(['Zoom <b>']);
@@ -232,7 +250,15 @@ describe('the sound kind: PipeWire’s own state', () => {
       at,
       desktop: {
         kind: 'sound',
-        sound: { sinks: [], sources: [], recording: [], playing: [], managed: true, ...sound },
+        sound: {
+          sinks: [],
+          sources: [],
+          recording: [],
+          playing: [],
+          recordingFrom: [],
+          managed: true,
+          ...sound,
+        },
       },
     });
     const speakers = audio(40, 'alsa_output.pci', 'Speakers');

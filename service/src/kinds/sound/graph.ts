@@ -198,6 +198,7 @@ export class SoundGraph {
       sources: nodes.filter((node) => SOURCE_CLASSES.has(node.mediaClass)),
       recording: [...new Set(this.#recorders.values())].sort(),
       playing: [],
+      recordingFrom: [],
       managed: this.#metadataId !== undefined,
     };
     for (const [key, field] of Object.entries(DEFAULT_KEYS)) {
@@ -205,7 +206,17 @@ export class SoundGraph {
       if (name !== undefined) state[field] = name;
     }
     state.playing = this.#playingInto(state.sinks.find((sink) => sink.name === state.defaultSink)?.id);
+    state.recordingFrom = state.sources.flatMap((source) => {
+      const programs = this.#recordingFrom(source.id);
+      return programs.length > 0 ? [{ source: source.name, programs }] : [];
+    });
     return state;
+  }
+
+  /** The programs whose capture streams are linked from node `source`. */
+  #recordingFrom(source: number): string[] {
+    const fed = new Set([...this.#links.values()].filter((link) => link.from === source).map((link) => link.to));
+    return [...new Set([...this.#recorders].filter(([id]) => fed.has(id)).map(([, program]) => program))].sort();
   }
 
   /** The programs whose running streams are linked into node `sink`. */

@@ -1,9 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
-// sound.unmute and sound.mute: a sound output heard again, and muted again, as GNOME's volume slider and `wpctl
-// set-mute` do: WirePlumber's wpctl sets the node's mute (a device's route, where it has one). An output at volume 0
-// is also brought to half its range, as the slider's middle; its undo puts that volume back, and the mute where there
-// was one. Each undoes the other. The user's own PipeWire, no polkit.
+// sound.unmute and sound.mute: a sound output (or input) heard again, and muted again, as GNOME's volume slider and
+// `wpctl set-mute` do: WirePlumber's wpctl sets the node's mute (a device's route, where it has one). One at volume
+// 0 is also brought to half its range, as the slider's middle; its undo puts that volume back, and the mute where
+// there was one. Each undoes the other. The user's own PipeWire, no polkit.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -35,16 +35,17 @@ const muteParams = setDefaultSinkParams
   .strict();
 type MuteParams = z.infer<typeof muteParams>;
 
-async function output(name: string): Promise<AudioNode> {
+async function soundNode(name: string): Promise<AudioNode> {
   const { state } = await readSound().catch((error: Error) => {
     throw new StewardError(
       'Unavailable',
       format(_('PipeWire could not be read: {error}'), { error: error.message.slice(0, 300) }),
     );
   });
-  const sink = state.sinks.find((candidate) => candidate.name === name);
-  if (!sink) throw new StewardError('NotFound', format(_('PipeWire has no sound output {name}'), { name }));
-  return sink;
+  // An input too: a microphone muted while a program records from it (stateDetector.ts).
+  const node = [...state.sinks, ...state.sources].find((candidate) => candidate.name === name);
+  if (!node) throw new StewardError('NotFound', format(_('PipeWire has no sound output {name}'), { name }));
+  return node;
 }
 
 async function wpctl(args: string[]): Promise<void> {
@@ -116,7 +117,7 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
   readOnly: false,
   changes: 'desktop',
   async preview({ name }) {
-    const sink = await output(name);
+    const sink = await soundNode(name);
     return {
       summary: unmuteWords(sink).summary,
       details: [
@@ -128,7 +129,7 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
     };
   },
   async run({ name }, _context, { progress }) {
-    const before = await output(name);
+    const before = await soundNode(name);
     const id = String(before.id);
     if (before.mute) await wpctl(['set-mute', id, '0']);
     if (silent(before)) await wpctl(['set-volume', id, String(MIDDLE)]);
@@ -151,7 +152,7 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
     };
   },
   async verify({ name }): Promise<Verification> {
-    const sink = await output(name);
+    const sink = await soundNode(name);
     return { ok: heard(sink), observed: levelWords(sink) };
   },
 };
@@ -166,7 +167,7 @@ export const muteOutput: ActionDefinition<MuteParams> = {
   changes: 'desktop',
   async preview(params) {
     const { name, volume, mute } = params;
-    const sink = await output(name);
+    const sink = await soundNode(name);
     return {
       summary: muteWords(sink.description, params).summary,
       details: [
@@ -179,7 +180,7 @@ export const muteOutput: ActionDefinition<MuteParams> = {
   },
   async run(params, _context, { progress }) {
     const { name, volume, mute } = params;
-    const before = await output(name);
+    const before = await soundNode(name);
     const id = String(before.id);
     if (volume === undefined || mute) await wpctl(['set-mute', id, '1']);
     // wpctl takes the cube root of PipeWire's linear volume, as the slider shows it.
@@ -197,7 +198,7 @@ export const muteOutput: ActionDefinition<MuteParams> = {
     };
   },
   async verify(params): Promise<Verification> {
-    const sink = await output(params.name);
+    const sink = await soundNode(params.name);
     return { ok: mutedAsAsked(sink, params), observed: levelWords(sink) };
   },
 };

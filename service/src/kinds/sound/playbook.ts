@@ -19,7 +19,7 @@ import {
 } from '../../fixes/playbookSteps.js';
 import { _, format, N_ } from '../../i18n.js';
 import { readSound } from './pipewire.js';
-import { isDevice, NO_INPUT, NO_OUTPUT } from './stateDetector.js';
+import { isDevice, NO_INPUT, NO_OUTPUT, RECORDING_FROM } from './stateDetector.js';
 import { isAudioUnit } from './units.js';
 
 /** The audio unit that finds the sound devices and makes them PipeWire's nodes. */
@@ -148,20 +148,31 @@ export const soundDefaultGone: Playbook = async (finding, tools) => {
   };
 };
 
-/** The output sound plays on is muted or silent while a program plays: unmute it, as the volume slider does. */
+/**
+ * The output sound plays on is muted or silent while a program plays, or the input a program records from: unmute
+ * it, as the volume slider does.
+ */
 export const soundMuted: Playbook = async (finding, tools) => {
   const step = { name: 'sound.unmute', params: { name: finding.subject } };
   const preview = await tools.preview(step);
   if (!preview || preview.changesNothing) return null;
+  const input = finding.evidence.some((evidence) => evidence.text.includes(RECORDING_FROM));
   return {
     title: preview.summary,
     explanation: format(_('{title}. {advice}'), {
       title: finding.title,
-      advice: _(
-        'The program plays, but the output it plays on is muted or at volume 0, so nothing is heard. This does ' +
-          'what the volume slider in the top bar does: it unmutes the output, and turns a volume of 0 up to half. ' +
-          'Undo puts back how it was.',
-      ),
+      advice: input
+        ? _(
+            'The program records, but the input it records from is muted or at volume 0, so it hears nothing: in ' +
+              'a call, nobody hears you. A microphone mute key does this too. This does what the input volume ' +
+              'slider in Settings does: it unmutes the input, and turns a volume of 0 up to half. Undo puts back ' +
+              'how it was.',
+          )
+        : _(
+            'The program plays, but the output it plays on is muted or at volume 0, so nothing is heard. This does ' +
+              'what the volume slider in the top bar does: it unmutes the output, and turns a volume of 0 up to half. ' +
+              'Undo puts back how it was.',
+          ),
     }),
     actions: [step],
   };

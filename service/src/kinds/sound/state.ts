@@ -36,6 +36,11 @@ export interface SoundState {
    */
   playing: string[];
   /**
+   * The inputs programs record from now, each with the programs (their capture streams linked from it): a muted or
+   * silent input matters while something records from it, whichever input it is.
+   */
+  recordingFrom: { source: string; programs: string[] }[];
+  /**
    * Whether a session manager (WirePlumber) keeps the `default` metadata. Without one PipeWire has no devices
    * nor defaults yet (it is starting, or WirePlumber is down: the audio units' own finding says so).
    */

@@ -12,7 +12,8 @@
 //   its own kind, with its own step (make another device the default).
 // - sound-muted, subject the default sink's node name: the output sound plays on is muted, or its volume is at
 //   zero, while a program plays into it. Judged only while something plays: a muted output nobody listens to is a
-//   choice. Its step unmutes it (sound.unmute), undone by muting it again.
+//   choice. Its step unmutes it (sound.unmute), undone by muting it again. Likewise an input, subject its node name,
+//   while a program records from it: a call in which nobody hears the person.
 // All resolve when PipeWire's state says otherwise. Without WirePlumber's `default` metadata (starting, or down)
 // nothing is judged: PipeWire then has no devices by design, and a down unit is the journal detector's finding.
 import type { Detector, DetectorOutput } from '../../findings/types.js';
@@ -23,6 +24,8 @@ import type { AudioNode, SoundState } from './state.js';
 
 export const SOUND_DEFAULT_GONE = 'sound-default-gone';
 export const SOUND_MUTED = 'sound-muted';
+/** How a muted input's evidence names the programs recording from it (a muted output's: "playing into it"). */
+export const RECORDING_FROM = 'recording from it: ';
 /** A volume this low is silence (PipeWire's linear volume; wpctl's 1 % is 0.000001). */
 const SILENT = 0.0001;
 /** The subject of "no output device", apart from the units' and devices' names the journal detector uses. */
@@ -51,6 +54,8 @@ export class SoundStateDetector implements Detector {
   #gone: string | undefined;
   /** The output last reported muted, to resolve it once it is heard or no longer the default. */
   #muted: string | undefined;
+  /** The inputs last reported muted, likewise. */
+  #silencedInputs = new Set<string>();
   /** The descriptions of the outputs seen, by node name, the latest last: one that is gone is named as it was shown. */
   readonly #descriptions = new Map<string, string>();
 
@@ -103,7 +108,7 @@ export class SoundStateDetector implements Detector {
         },
       });
     } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
-    outputs.push(...this.#mutedOutput(sound, at));
+    outputs.push(...this.#mutedOutput(sound, at), ...this.#mutedInputs(sound, at));
     return outputs;
   }
 
@@ -121,36 +126,37 @@ export class SoundStateDetector implements Detector {
   /** The default output muted or silent while programs play into it. */
   #mutedOutput(sound: SoundState, at: Date): DetectorOutput[] {
     const sink = sound.sinks.find((candidate) => candidate.name === sound.defaultSink);
-    const muted = sink !== undefined && (sink.mute === true || (sink.volume !== undefined && sink.volume <= SILENT));
-    const subject = muted && sound.playing.length > 0 ? sink.name : undefined;
-    const outputs: DetectorOutput[] = [];
-    if (this.#muted !== undefined && this.#muted !== subject)
-      outputs.push({ resolve: { kind: SOUND_MUTED, subject: this.#muted, at } });
+    const { outputs, subject } = mutedNode(sink, sound.playing, this.#muted, at);
     this.#muted = subject;
-    if (!sink || subject === undefined) return outputs;
-    const programs = sound.playing.slice(0, RECORDERS_NAMED).join(', ');
-    const words = { device: sink.description, programs };
-    outputs.push({
-      report: {
-        kind: SOUND_MUTED,
-        severity: 'warning',
-        subject,
-        title: sink.mute
-          ? format(_('The sound output {device} is muted while {programs} plays'), words)
-          : format(_('The sound output {device} is at volume 0 while {programs} plays'), words),
-        // PipeWire's own words, not translated: they are its API's.
-        evidence: [
-          {
-            kind: 'text',
-            text: `PipeWire: ${sink.name} Props mute ${String(sink.mute ?? false)}, volume ${String(
-              sink.volume ?? 1,
-            )}; playing into it: ${sound.playing.join(', ')}`,
-            at,
-          },
-        ],
-        at,
-      },
-    });
+    if (sink && subject !== undefined) {
+      const words = { device: sink.description, programs: namedPrograms(sound.playing) };
+      const title = sink.mute
+        ? format(_('The sound output {device} is muted while {programs} plays'), words)
+        : format(_('The sound output {device} is at volume 0 while {programs} plays'), words);
+      outputs.push(mutedReport(sink, 'warning', title, `playing into it: ${sound.playing.join(', ')}`, at));
+    }
+    return outputs;
+  }
+
+  /** An input muted or silent while programs record from it: a call where nobody hears the person. */
+  #mutedInputs(sound: SoundState, at: Date): DetectorOutput[] {
+    const outputs: DetectorOutput[] = [];
+    const muted = new Set<string>();
+    for (const { source: name, programs } of sound.recordingFrom) {
+      const source = sound.sources.find((candidate) => candidate.name === name);
+      if (!source || !silenced(source)) continue;
+      muted.add(name);
+      const words = { device: source.description, programs: namedPrograms(programs) };
+      const title = source.mute
+        ? format(_('The sound input {device} is muted while {programs} records from it'), words)
+        : format(_('The sound input {device} is at volume 0 while {programs} records from it'), words);
+      // Information, not a warning: a microphone is often muted on purpose during a call (its mute key).
+      outputs.push(mutedReport(source, 'info', title, `${RECORDING_FROM}${programs.join(', ')}`, at));
+    }
+    for (const name of this.#silencedInputs) {
+      if (!muted.has(name)) outputs.push({ resolve: { kind: SOUND_MUTED, subject: name, at } });
+    }
+    this.#silencedInputs = muted;
     return outputs;
   }
 
@@ -178,4 +184,42 @@ export class SoundStateDetector implements Detector {
       },
     };
   }
+}
+
+const silenced = (node: AudioNode) => node.mute === true || (node.volume !== undefined && node.volume <= SILENT);
+
+/** The subject `node` is muted as while `users` use it, and the `last` one's resolution where that changed. */
+function mutedNode(node: AudioNode | undefined, users: string[], last: string | undefined, at: Date) {
+  const subject = node !== undefined && silenced(node) && users.length > 0 ? node.name : undefined;
+  const outputs: DetectorOutput[] = [];
+  if (last !== undefined && last !== subject) outputs.push({ resolve: { kind: SOUND_MUTED, subject: last, at } });
+  return { outputs, subject };
+}
+
+const namedPrograms = (programs: string[]) => programs.slice(0, RECORDERS_NAMED).join(', ');
+
+function mutedReport(
+  node: AudioNode,
+  severity: 'info' | 'warning',
+  title: string,
+  users: string,
+  at: Date,
+): DetectorOutput {
+  return {
+    report: {
+      kind: SOUND_MUTED,
+      severity,
+      subject: node.name,
+      title,
+      // PipeWire's own words, not translated: they are its API's.
+      evidence: [
+        {
+          kind: 'text',
+          text: `PipeWire: ${node.name} Props mute ${String(node.mute ?? false)}, volume ${String(node.volume ?? 1)}; ${users}`,
+          at,
+        },
+      ],
+      at,
+    },
+  };
 }
