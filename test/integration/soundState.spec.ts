@@ -523,6 +523,70 @@ describe('Sound input from PipeWire’s own state (a private PipeWire and WirePl
     await home?.remove();
   });
 
+  it('reports the input a program records from muted, unmutes it, verifies it and undoes it', async () => {
+    // A virtual source: a null sink of class Audio/Source has no capture ports, and nothing could record from it.
+    const mic = 'steward-test-desk-mic';
+    await run(
+      'pw-cli',
+      [
+        'create-node',
+        'adapter',
+        `{ factory.name=support.null-audio-sink node.name=${mic} node.description="Desk microphone" media.class=Audio/Source/Virtual object.linger=true audio.position=[MONO] }`,
+      ],
+      { env: own.env },
+    );
+    await heard.until('the microphone', (state) => state.sources.some((node) => node.name === mic));
+    const micId = () => heard.last()!.sources.find((node) => node.name === mic)!.id;
+    const recorder = spawn('pw-cat', ['--record', '--media-category', 'Capture', '-'], {
+      env: own.env,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const savedRuntimeDir = process.env.PIPEWIRE_RUNTIME_DIR;
+    // The actions reach PipeWire through the environment, as the service's do.
+    process.env.PIPEWIRE_RUNTIME_DIR = own.runtimeDir;
+    const context = { log } as unknown as ActionContext;
+    const noProgress = { progress: () => undefined, signal: new AbortController().signal };
+    try {
+      await heard.until('the recorder linked from it', (state) =>
+        state.recordingFrom.some((recording) => recording.source === mic),
+      );
+      expect(heard.reports('sound-muted')).toEqual([]);
+      await run('wpctl', ['set-mute', String(micId()), '1'], { env: own.env });
+      await waitFor(() => heard.reports('sound-muted').some((r) => r.subject === mic), 'the muted input reported');
+      const report = heard.reports('sound-muted').find((r) => r.subject === mic)!;
+      expect([report.title, report.severity]).toEqual([
+        'The sound input Desk microphone is muted while pw-cat records from it',
+        'info',
+      ]);
+
+      const preview = await unmuteOutput.preview({ name: mic }, context);
+      expect([preview.summary, preview.changesNothing]).toEqual(['Unmute Desk microphone', false]);
+      const outcome = await unmuteOutput.run({ name: mic }, context, noProgress);
+      if ('impossible' in outcome.undo) throw new Error(`no undo: ${outcome.undo.impossible}`);
+      expect(outcome.undo.summary).toBe('Mute Desk microphone again');
+      await heard.until('the microphone heard', (state) => state.sources.some((n) => n.name === mic && !n.mute));
+      expect(heard.resolved('sound-muted', mic)).toBeTrue();
+      expect(await unmuteOutput.verify({ name: mic }, context)).toEqual({
+        ok: true,
+        observed: 'Desk microphone is at volume 100 %, not muted',
+      });
+
+      const undo = muteOutput.params.parse(outcome.undo.params);
+      await muteOutput.run(undo, context, noProgress);
+      await heard.until('the microphone muted again', (state) => state.sources.some((n) => n.name === mic && n.mute));
+      expect((await muteOutput.verify(undo, context)).ok).toBeTrue();
+    } finally {
+      if (savedRuntimeDir === undefined) delete process.env.PIPEWIRE_RUNTIME_DIR;
+      else process.env.PIPEWIRE_RUNTIME_DIR = savedRuntimeDir;
+      recorder.kill();
+      if (recorder.exitCode === null) await once(recorder, 'exit');
+    }
+    // The microphone goes once nothing records from it (see below).
+    await heard.until('the recorder gone', (state) => state.recording.length === 0);
+    await run('pw-cli', ['destroy', String(micId())], { env: own.env });
+    await heard.until('the microphone gone', (state) => !state.sources.some((node) => node.name === mic));
+  });
+
   it('reports no input device while a program records, and resolves it once a microphone is there', async () => {
     // The private PipeWire has outputs only: a recorder started now waits for an input that is not there.
     const recorder = spawn('pw-record', ['--media-category', 'Capture', '-'], {
