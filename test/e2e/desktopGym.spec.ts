@@ -29,7 +29,7 @@ import { CRASHED_APP, REPEATED_PROGRAM } from './desktopGym/kinds/appCrash.js';
 import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE, REJECT_REASON, STOP_REASON } from './desktopGym/kinds/printing.js';
-import { HEADSET, HEADSET_DESCRIPTION } from './desktopGym/kinds/sound.js';
+import { HEADSET, HEADSET_DESCRIPTION, MICROPHONE } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
@@ -136,6 +136,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'sign-in-keyring-locked',
         'sign-in-password-failed',
         'sound-default-gone',
+        'sound-input-muted-while-recording',
         'sound-muted-while-playing',
         'sound-no-output',
         'sound-silent-while-playing',
@@ -254,6 +255,16 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(silent.finding?.title).toBe(`The sound output ${HEADSET_DESCRIPTION} is at volume 0 while pw-cat plays`);
       expect(silent.shown).toBe(
         `${HEADSET_DESCRIPTION} is at half volume; ${HEADSET_DESCRIPTION} is at volume 50 %, not muted`,
+      );
+    });
+
+    it('unmutes the microphone a program records from, as information, and mutes it again on Undo', () => {
+      expectFixed('sound-input-muted-while-recording', MICROPHONE, 'sound-muted', 'sound.unmute');
+      expect(row('sound-input-muted-while-recording').finding).toEqual(
+        jasmine.objectContaining({
+          title: 'The sound input Gym desk microphone is muted while pw-cat records from it',
+          severity: 'info',
+        }),
       );
     });
 

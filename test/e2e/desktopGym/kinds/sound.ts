@@ -50,19 +50,28 @@ async function dump(): Promise<Map<number, DumpObject>> {
   return objects;
 }
 
-const sinksOf = (objects: Map<number, DumpObject>) =>
+const nodesOf = (objects: Map<number, DumpObject>, mediaClass: string) =>
   [...objects.values()].filter(
-    (object) => object.type === 'PipeWire:Interface:Node' && object.info?.props?.['media.class'] === 'Audio/Sink',
+    (object) => object.type === 'PipeWire:Interface:Node' && object.info?.props?.['media.class'] === mediaClass,
   );
+const sinksOf = (objects: Map<number, DumpObject>) => nodesOf(objects, 'Audio/Sink');
+/** The microphone's class: a null sink of class Audio/Source has no capture ports, so nothing records from it. */
+const VIRTUAL_SOURCE = 'Audio/Source/Virtual';
+const audioNodesOf = (objects: Map<number, DumpObject>) => [...sinksOf(objects), ...nodesOf(objects, VIRTUAL_SOURCE)];
 
 /** The node ids of the sinks PipeWire has now, by node name (pw-dump's JSON). */
 async function sinkIds(): Promise<Map<string, number>> {
   return new Map(sinksOf(await dump()).map((sink) => [String(sink.info?.props?.['node.name']), sink.id]));
 }
 
-/** Whether the sink `name` is muted, as its node's Props say (WirePlumber's wpctl sets them). */
+/** The node ids of the outputs and the microphone PipeWire has now, by node name. */
+async function audioNodeIds(): Promise<Map<string, number>> {
+  return new Map(audioNodesOf(await dump()).map((node) => [String(node.info?.props?.['node.name']), node.id]));
+}
+
+/** Whether the output or microphone `name` is muted, as its node's Props say (WirePlumber's wpctl sets them). */
 async function muted(name: string): Promise<boolean> {
-  const sink = sinksOf(await dump()).find((candidate) => candidate.info?.props?.['node.name'] === name);
+  const sink = audioNodesOf(await dump()).find((candidate) => candidate.info?.props?.['node.name'] === name);
   return sink?.info?.params?.Props?.some((props) => props.mute === true) ?? false;
 }
 
@@ -134,10 +143,10 @@ async function stopPlaying(): Promise<void> {
   await ended;
 }
 
-/** The person's mute of an output, as the top bar's volume menu and `wpctl set-mute` set it. */
+/** The person's mute of an output or a microphone, as the top bar's volume menu and `wpctl set-mute` set it. */
 async function setMuted(name: string, mute: boolean): Promise<void> {
-  const id = (await sinkIds()).get(name);
-  if (id === undefined) throw new Error(`PipeWire has no sink ${name}`);
+  const id = (await audioNodeIds()).get(name);
+  if (id === undefined) throw new Error(`PipeWire has no sink or source ${name}`);
   await run('wpctl', ['set-mute', String(id), mute ? '1' : '0'], { env: env() });
   await waitFor(async () => (await muted(name)) === mute, `${name} ${mute ? 'muted' : 'unmuted'}`, FOLLOW_MS);
 }
@@ -206,6 +215,7 @@ const pipeWirePart: GymPart = {
   },
   async stop() {
     await stopPlaying();
+    await stopRecording();
     await pipewire?.stop();
     await pipewireBus?.stop();
     pipewire = pipewireBus = undefined;
@@ -308,5 +318,96 @@ export const SOUND_SILENT_SCENARIO: DesktopScenario = {
   async cleanup() {
     await stopPlaying();
     await setVolume(HEADSET, 1);
+  },
+};
+
+export const MICROPHONE = 'steward-gym-microphone';
+const MICROPHONE_DESCRIPTION = 'Gym desk microphone';
+/** A program recording from the default input: pw-cat, its samples thrown away. */
+let recorder: ChildProcess | undefined;
+
+/** Whether pw-cat's capture stream is linked from the microphone, as WirePlumber links a call's to the default input. */
+async function recordingFromMicrophone(): Promise<boolean> {
+  const objects = await dump();
+  const microphone = (await audioNodeIds()).get(MICROPHONE);
+  const recorders = new Set(
+    nodesOf(objects, 'Stream/Input/Audio')
+      .filter((node) => node.info?.props?.['application.name'] === 'pw-cat')
+      .map((node) => node.id),
+  );
+  return [...objects.values()].some((object) => {
+    const link = object.info as { 'output-node-id'?: number; 'input-node-id'?: number } | null | undefined;
+    return (
+      object.type === 'PipeWire:Interface:Link' &&
+      link?.['output-node-id'] === microphone &&
+      recorders.has(link?.['input-node-id'] ?? -1)
+    );
+  });
+}
+
+async function startRecording(): Promise<void> {
+  const recording = spawn('pw-cat', ['--record', '--media-category', 'Capture', '-'], {
+    env: env(),
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  recorder = recording;
+  await waitFor(
+    async () => {
+      if (recording.exitCode !== null || recording.signalCode !== null)
+        throw new Error(`pw-cat --record ended (${recording.exitCode ?? recording.signalCode})`);
+      return recordingFromMicrophone();
+    },
+    'pw-cat to record from the microphone',
+    FOLLOW_MS,
+  );
+}
+
+async function stopRecording(): Promise<void> {
+  const running = recorder;
+  recorder = undefined;
+  if (!running || running.exitCode !== null || running.signalCode !== null) return;
+  const ended = new Promise((resolve) => running.once('exit', resolve));
+  running.kill('SIGTERM');
+  await ended;
+}
+
+/** A microphone plugged in: a virtual source, as the integration spec makes it. */
+async function plugInMicrophone(): Promise<void> {
+  if ((await audioNodeIds()).has(MICROPHONE)) return;
+  await run(
+    'pw-cli',
+    [
+      'create-node',
+      'adapter',
+      `{ factory.name=support.null-audio-sink node.name=${MICROPHONE} node.description="${MICROPHONE_DESCRIPTION}" media.class=${VIRTUAL_SOURCE} object.linger=true audio.position=[MONO] }`,
+    ],
+    { env: env() },
+  );
+  await waitFor(async () => (await audioNodeIds()).has(MICROPHONE), `PipeWire's source ${MICROPHONE}`, FOLLOW_MS);
+}
+
+export const SOUND_INPUT_MUTED_SCENARIO: DesktopScenario = {
+  name: 'sound-input-muted-while-recording',
+  title: 'The microphone muted while a program records from it (real PipeWire and WirePlumber; a virtual source)',
+  core: true,
+  needs: [pipeWirePart],
+  async fault() {
+    await plugInMicrophone();
+    await startRecording();
+    await setMuted(MICROPHONE, true);
+  },
+  expect: {
+    finding: { kind: SOUND_MUTED, subject: MICROPHONE },
+    firstStep: 'sound.unmute',
+    apply: 'sound.unmute',
+    applyState: 'fixed',
+    says: [`${MICROPHONE_DESCRIPTION} is muted while pw-cat records from it`, 'nobody hears you'],
+    healthy: async () => !(await muted(MICROPHONE)),
+    afterUndo: () => muted(MICROPHONE),
+  },
+  // The microphone stays, unmuted: WirePlumber 0.4 ended when a source a stream was linked from was destroyed.
+  async cleanup() {
+    await stopRecording();
+    await setMuted(MICROPHONE, false);
   },
 };
