@@ -134,13 +134,18 @@ async function startPlaying(): Promise<void> {
   );
 }
 
-async function stopPlaying(): Promise<void> {
-  const running = player;
-  player = undefined;
+/** Ends `running` (pw-cat), if it still runs, and waits for it. */
+async function stopProgram(running: ChildProcess | undefined): Promise<void> {
   if (!running || running.exitCode !== null || running.signalCode !== null) return;
   const ended = new Promise((resolve) => running.once('exit', resolve));
   running.kill('SIGTERM');
   await ended;
+}
+
+async function stopPlaying(): Promise<void> {
+  const running = player;
+  player = undefined;
+  await stopProgram(running);
 }
 
 /** The person's mute of an output or a microphone, as the top bar's volume menu and `wpctl set-mute` set it. */
@@ -365,10 +370,7 @@ async function startRecording(): Promise<void> {
 async function stopRecording(): Promise<void> {
   const running = recorder;
   recorder = undefined;
-  if (!running || running.exitCode !== null || running.signalCode !== null) return;
-  const ended = new Promise((resolve) => running.once('exit', resolve));
-  running.kill('SIGTERM');
-  await ended;
+  await stopProgram(running);
 }
 
 /** A microphone plugged in: a virtual source, as the integration spec makes it. */
