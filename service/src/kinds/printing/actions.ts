@@ -19,7 +19,7 @@ import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import { CupsClient } from './cupsClient.js';
 import { type PrinterState, type PrintJob, rejectReasonOf } from './state.js';
-import { PRINTER_STOPPED } from './stateDetector.js';
+import { PRINTER_STOPPED, refusalWords } from './stateDetector.js';
 
 const HELPER = 'org.opensuse.CupsPkHelper.Mechanism';
 
@@ -102,11 +102,16 @@ function stateWords(printer: PrinterState): string {
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
       : format(_('Printer {printer} is stopped'), { printer: printer.name });
   if (printer.acceptingJobs) return format(_('Printer {printer} is running'), { printer: printer.name });
-  const reason = rejectReasonOf(printer);
-  return reason
-    ? format(_('Printer {printer} does not accept jobs: {reason}'), { printer: printer.name, reason })
-    : format(_('Printer {printer} does not accept jobs'), { printer: printer.name });
+  return refusalWords(printer);
 }
+
+/** Whether the queue is stopped as a pause asked, with its reason where it gave one. */
+const stoppedAsAsked = (now: PrinterState, reason: string | undefined) =>
+  now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason);
+
+/** Whether the queue refuses jobs as a refusal asked, with its reason where it gave one. */
+const refusingAsAsked = (now: PrinterState, reason: string | undefined) =>
+  !now.acceptingJobs && (reason === undefined || rejectReasonOf(now) === reason);
 
 /** PrinterSetAcceptJobs, as cupsaccept and cupsreject ask cupsd (the helper passes on no reason). */
 async function setAcceptJobs(context: ActionContext, printer: string, accept: boolean): Promise<void> {
@@ -165,7 +170,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
           ? format(_('Stop Printer {printer}: {reason}'), { printer, reason })
           : format(_('Stop Printer {printer}'), { printer }),
         details: [stateWords(now), _('CUPS holds the jobs sent to it until it is resumed.')],
-        changesNothing: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
+        changesNothing: stoppedAsAsked(now, reason),
       };
     },
     async run({ printer, reason }, context) {
@@ -188,7 +193,7 @@ export function printerActions(cups = new CupsClient()): ActionDefinition[] {
     async verify({ printer, reason }): Promise<Verification> {
       const now = await queue(cups, printer);
       return {
-        ok: now.state === PRINTER_STOPPED && (reason === undefined || now.stateMessage === reason),
+        ok: stoppedAsAsked(now, reason),
         observed: stateWords(now),
       };
     },
@@ -273,7 +278,7 @@ function acceptActions(cups: CupsClient) {
           ? format(_('Let Printer {printer} Refuse Jobs: {reason}'), { printer, reason })
           : format(_('Let Printer {printer} Refuse Jobs'), { printer }),
         details: [stateWords(now), _('CUPS refuses new jobs for it; those it holds still print.')],
-        changesNothing: !now.acceptingJobs && (reason === undefined || rejectReasonOf(now) === reason),
+        changesNothing: refusingAsAsked(now, reason),
       };
     },
     async run({ printer, reason }, context) {
@@ -296,7 +301,7 @@ function acceptActions(cups: CupsClient) {
     async verify({ printer, reason }): Promise<Verification> {
       const now = await queue(cups, printer);
       return {
-        ok: !now.acceptingJobs && (reason === undefined || rejectReasonOf(now) === reason),
+        ok: refusingAsAsked(now, reason),
         observed: stateWords(now),
       };
     },

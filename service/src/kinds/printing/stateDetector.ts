@@ -61,16 +61,13 @@ export class PrinterStoppedDetector implements Detector {
 
   /** A queue that refuses new jobs: each print sent to it fails at once. */
   private rejecting(printer: PrinterState, at: Date): DetectorOutput[] {
-    const reason = rejectReasonOf(printer);
     return [
       {
         report: {
           kind: PRINTER_PROBLEM,
           severity: 'warning',
           subject: printer.name,
-          title: reason
-            ? format(_('Printer {printer} does not accept jobs: {reason}'), { printer: printer.name, reason })
-            : format(_('Printer {printer} does not accept jobs'), { printer: printer.name }),
+          title: refusalWords(printer),
           evidence: [{ kind: 'text', text: REJECTING_EVIDENCE, at }],
           at,
         },
@@ -98,4 +95,12 @@ export class PrinterStoppedDetector implements Detector {
       },
     ];
   }
+}
+
+/** A queue that refuses new jobs, in a person's words, with the administrator's reason where it has one. */
+export function refusalWords(printer: PrinterState): string {
+  const reason = rejectReasonOf(printer);
+  return reason
+    ? format(_('Printer {printer} does not accept jobs: {reason}'), { printer: printer.name, reason })
+    : format(_('Printer {printer} does not accept jobs'), { printer: printer.name });
 }

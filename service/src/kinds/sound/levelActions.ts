@@ -14,12 +14,10 @@ import type { ActionDefinition, Verification } from '../../fixes/action.js';
 import { _, format, N_ } from '../../i18n.js';
 import { setDefaultSinkParams } from './actions.js';
 import { readSound } from './pipewire.js';
-import type { AudioNode } from './state.js';
+import { atVolumeZero, type AudioNode, silenced } from './state.js';
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 10_000;
-/** A volume at or below this is silence; below it an unmuted output is brought to the slider's middle. */
-const SILENT = 0.0001;
 /** The slider's middle, as wpctl takes it (cubic: what GNOME shows as 50 %). */
 const MIDDLE = 0.5;
 
@@ -57,15 +55,14 @@ async function wpctl(args: string[]): Promise<void> {
   });
 }
 
-const silent = (sink: AudioNode) => sink.volume !== undefined && sink.volume <= SILENT;
-const heard = (sink: AudioNode) => sink.mute !== true && !silent(sink);
+const heard = (sink: AudioNode) => !silenced(sink);
 
 /** The volume as GNOME's slider shows it: wpctl's and the slider's scale is the cube root of PipeWire's. */
 const percent = (volume: number) => Math.round(Math.cbrt(volume) * 100);
 
 function levelWords(sink: AudioNode): string {
   if (sink.mute) return format(_('{device} is muted'), { device: sink.description });
-  if (silent(sink)) return format(_('{device} is at volume 0'), { device: sink.description });
+  if (atVolumeZero(sink)) return format(_('{device} is at volume 0'), { device: sink.description });
   if (sink.volume === undefined) return format(_('{device} is not muted'), { device: sink.description });
   return format(_('{device} is at volume {percent} %, not muted'), {
     device: sink.description,
@@ -76,12 +73,12 @@ function levelWords(sink: AudioNode): string {
 /** What unmuting does to `sink`, in a person's words: its mute off, its volume up from 0, or both. */
 function unmuteWords(sink: AudioNode): { summary: string; done: string } {
   const device = sink.description;
-  if (sink.mute && silent(sink))
+  if (sink.mute && atVolumeZero(sink))
     return {
       summary: format(_('Unmute {device} and turn it up'), { device }),
       done: format(_('{device} is unmuted, at half volume'), { device }),
     };
-  if (silent(sink))
+  if (atVolumeZero(sink))
     return {
       summary: format(_('Turn up {device}'), { device }),
       done: format(_('{device} is at half volume'), { device }),
@@ -106,7 +103,7 @@ function muteWords(device: string, { volume, mute }: MuteParams): { summary: str
 
 /** Whether muting with `params` leaves `sink` as they ask. */
 const mutedAsAsked = (sink: AudioNode, { volume, mute }: MuteParams) =>
-  volume === undefined ? sink.mute === true : silent(sink) && (!mute || sink.mute === true);
+  volume === undefined ? sink.mute === true : atVolumeZero(sink) && (!mute || sink.mute === true);
 
 export const unmuteOutput: ActionDefinition<UnmuteParams> = {
   name: 'sound.unmute',
@@ -123,7 +120,9 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
       details: [
         levelWords(sink),
         ...(sink.mute ? [format(_('Set the mute of {name} off (wpctl set-mute)'), { name })] : []),
-        ...(silent(sink) ? [format(_('Set the volume of {name} to half its range (wpctl set-volume)'), { name })] : []),
+        ...(atVolumeZero(sink)
+          ? [format(_('Set the volume of {name} to half its range (wpctl set-volume)'), { name })]
+          : []),
       ],
       changesNothing: heard(sink),
     };
@@ -132,12 +131,12 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
     const before = await soundNode(name);
     const id = String(before.id);
     if (before.mute) await wpctl(['set-mute', id, '0']);
-    if (silent(before)) await wpctl(['set-volume', id, String(MIDDLE)]);
+    if (atVolumeZero(before)) await wpctl(['set-volume', id, String(MIDDLE)]);
     const { done: summary } = unmuteWords(before);
     progress(1, summary);
     const undo: MuteParams = {
       name,
-      ...(silent(before) && { volume: before.volume, ...(before.mute && { mute: true }) }),
+      ...(atVolumeZero(before) && { volume: before.volume, ...(before.mute && { mute: true }) }),
     };
     return {
       summary,

@@ -46,3 +46,12 @@ export interface SoundState {
    */
   managed: boolean;
 }
+
+/** A volume this low is silence (PipeWire's linear volume; wpctl's 1 % is 0.000001). */
+const SILENT = 0.0001;
+
+/** Whether the node's volume is at 0, muted or not. */
+export const atVolumeZero = (node: AudioNode): boolean => node.volume !== undefined && node.volume <= SILENT;
+
+/** Whether nothing passes through the node: muted, or at volume 0. */
+export const silenced = (node: AudioNode): boolean => node.mute === true || atVolumeZero(node);

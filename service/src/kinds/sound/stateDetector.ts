@@ -20,14 +20,12 @@ import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { SOUND_UNAVAILABLE } from './detector.js';
-import type { AudioNode, SoundState } from './state.js';
+import { type AudioNode, silenced, type SoundState } from './state.js';
 
 export const SOUND_DEFAULT_GONE = 'sound-default-gone';
 export const SOUND_MUTED = 'sound-muted';
 /** How a muted input's evidence names the programs recording from it (a muted output's: "playing into it"). */
 export const RECORDING_FROM = 'recording from it: ';
-/** A volume this low is silence (PipeWire's linear volume; wpctl's 1 % is 0.000001). */
-const SILENT = 0.0001;
 /** The subject of "no output device", apart from the units' and devices' names the journal detector uses. */
 export const NO_OUTPUT = 'output';
 /** The subject of "no input device while a program records". */
@@ -126,7 +124,10 @@ export class SoundStateDetector implements Detector {
   /** The default output muted or silent while programs play into it. */
   #mutedOutput(sound: SoundState, at: Date): DetectorOutput[] {
     const sink = sound.sinks.find((candidate) => candidate.name === sound.defaultSink);
-    const { outputs, subject } = mutedNode(sink, sound.playing, this.#muted, at);
+    const subject = sink && silenced(sink) && sound.playing.length > 0 ? sink.name : undefined;
+    const outputs: DetectorOutput[] = [];
+    if (this.#muted !== undefined && this.#muted !== subject)
+      outputs.push({ resolve: { kind: SOUND_MUTED, subject: this.#muted, at } });
     this.#muted = subject;
     if (sink && subject !== undefined) {
       const words = { device: sink.description, programs: namedPrograms(sound.playing) };
@@ -184,16 +185,6 @@ export class SoundStateDetector implements Detector {
       },
     };
   }
-}
-
-const silenced = (node: AudioNode) => node.mute === true || (node.volume !== undefined && node.volume <= SILENT);
-
-/** The subject `node` is muted as while `users` use it, and the `last` one's resolution where that changed. */
-function mutedNode(node: AudioNode | undefined, users: string[], last: string | undefined, at: Date) {
-  const subject = node !== undefined && silenced(node) && users.length > 0 ? node.name : undefined;
-  const outputs: DetectorOutput[] = [];
-  if (last !== undefined && last !== subject) outputs.push({ resolve: { kind: SOUND_MUTED, subject: last, at } });
-  return { outputs, subject };
 }
 
 const namedPrograms = (programs: string[]) => programs.slice(0, RECORDERS_NAMED).join(', ');
