@@ -131,6 +131,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'own-extension-quiet',
         'printing-backend-fails',
         'printing-job-held',
+        'printing-out-of-paper',
         'printing-rejecting-jobs',
         'printing-stopped-with-reason',
         'sign-in-keyring-locked',
@@ -223,6 +224,11 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       expect(row('printing-rejecting-jobs').finding?.title).toBe(
         `Printer ${QUEUE} does not accept jobs: ${REJECT_REASON}`,
       );
+    });
+
+    it('says a printer out of paper in a person’s words (cupsd’s printer-state-reasons), and offers no change', () => {
+      expectExplained('printing-out-of-paper', 'printer-problem', QUEUE, 'info.printer');
+      expect(row('printing-out-of-paper').finding?.title).toBe(`Printer ${QUEUE} cannot print: it is out of paper`);
     });
 
     it('explains a Bluetooth adapter a hardware switch blocks, with its name, and offers no change', () => {

@@ -27,6 +27,7 @@ import { ExtensionErrorDetector } from '../../../service/src/kinds/extensions/jo
 import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
 import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
 import {
+  DEVICE_EVIDENCE,
   HELD_EVIDENCE,
   PrinterStoppedDetector,
   REJECTING_EVIDENCE,
@@ -712,6 +713,37 @@ describe('the states people meet', () => {
     // Stopped and refusing: the stop is what to show and undo first.
     const [both] = reportsOf(detector.detect(event({ state: 5, acceptingJobs: false, stateMessage: 'Jammed' })));
     expect(both?.title).toBe('Printer Office is stopped: Jammed');
+    expect(resolutionsOf(detector.detect(event({})))).toEqual([
+      { kind: PRINTER_PROBLEM, subject: 'Office', at: new Date(0) },
+    ]);
+  });
+
+  it('raises a printer that says it cannot print (a reason with the error suffix), shows it and changes nothing', async () => {
+    const printer = { name: 'Office', state: 4, stateMessage: '', reasons: [], acceptingJobs: true, heldJobs: [] };
+    const event = (changes: object): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: { kind: 'printer', printer: { ...printer, ...changes } },
+    });
+    const detector = new PrinterStoppedDetector();
+    // A reason without a suffix (every print's moment of connecting), a warning and a report: it prints.
+    for (const reasons of [['connecting-to-device'], ['marker-supply-low-warning'], ['offline-report']])
+      expect(reportsOf(detector.detect(event({ reasons })))).toEqual([]);
+    const [paper] = reportsOf(detector.detect(event({ reasons: ['media-empty-error', 'marker-supply-low-warning'] })));
+    expect(paper?.title).toBe('Printer Office cannot print: it is out of paper');
+    expect(paper?.evidence.map((evidence) => evidence.text)).toEqual([`${DEVICE_EVIDENCE} media-empty-error`]);
+    // One the words do not know is shown as the printer said it; a held job waits behind it.
+    const [other] = reportsOf(
+      detector.detect(event({ reasons: ['media-jam-error', 'spool-area-full-error'], heldJobs: [3] })),
+    );
+    expect(other?.title).toBe('Printer Office cannot print: paper is jammed; spool-area-full-error');
+    const draft = await printerProblemPlaybook(
+      findingWithEvidence(PRINTER_PROBLEM, 'Office', { title: paper!.title, evidence: paper!.evidence }),
+      {} as PlaybookTools,
+    );
+    expect(draft?.title).toBe('See to printer Office');
+    expect(draft?.actions).toEqual([{ name: 'info.printer', params: { printer: 'Office' } }]);
+    expect(draft?.explanation).toContain('load paper');
     expect(resolutionsOf(detector.detect(event({})))).toEqual([
       { kind: PRINTER_PROBLEM, subject: 'Office', at: new Date(0) },
     ]);

@@ -18,6 +18,7 @@ import { AUTHORIZED_CALL, systemBusOf, systemCall } from '../../fixes/actions/po
 import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import { CupsClient } from './cupsClient.js';
+import { deviceErrors, reasonWords } from './reasons.js';
 import { type PrinterState, type PrintJob, rejectReasonOf } from './state.js';
 import { PRINTER_STOPPED, refusalWords } from './stateDetector.js';
 
@@ -315,6 +316,9 @@ async function describeQueue(cups: CupsClient, name: string): Promise<string[]> 
   const jobs = await cups.jobs(name).catch(() => null);
   return [
     stateWords(printer),
+    ...deviceErrors(printer.reasons).map((error) =>
+      format(_('The printer reports: {problem}'), { problem: reasonWords(error) }),
+    ),
     ...(printer.reasons.length > 0
       ? [format(_('CUPS’s reasons: {reasons}'), { reasons: printer.reasons.join(', ') })]
       : []),

@@ -5,7 +5,8 @@
 // a filter failed on is cancelled: a document the filter cannot convert fails again each time the queue takes it
 // up, and holds the queue. Then, when the queue is stopped, resuming it. A backend's failure (the printer
 // unreachable) cancels nothing: its jobs print once the printer answers. A queue that refuses new jobs shows its
-// reason, then lets it accept them again. A unit of CUPS's failing shows its log.
+// reason, then lets it accept them again. A printer that says it cannot print (out of paper, a jam) is shown, and
+// nothing is changed: it is seen to at the printer. A unit of CUPS's failing shows its log.
 import type { FindingWithEvidence } from '../../findings/store.js';
 import {
   type CandidateAction,
@@ -18,7 +19,7 @@ import {
   unitLogsStep,
 } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { HELD_EVIDENCE, REJECTING_EVIDENCE } from './stateDetector.js';
+import { DEVICE_EVIDENCE, HELD_EVIDENCE, REJECTING_EVIDENCE } from './stateDetector.js';
 
 // cupsd's job log (log.c, cupsdLogJob) prefixes "[Job 42] "; a filter's program lives under …/cups/filter/.
 const FILTER_FAILED = /^\[Job (\d{1,10})\] .*(?:\/cups\/filter\/|due to filter errors)/;
@@ -46,6 +47,32 @@ const rejecting = (finding: FindingWithEvidence) => {
   const latest = finding.evidence.at(-1);
   return latest?.kind === 'text' && latest.text === REJECTING_EVIDENCE;
 };
+
+/** Whether the latest evidence is the printer saying it cannot print. */
+const deviceError = (finding: FindingWithEvidence) => {
+  const latest = finding.evidence.at(-1);
+  return latest?.kind === 'text' && latest.text.startsWith(`${DEVICE_EVIDENCE} `);
+};
+
+/**
+ * A printer that says it cannot print: the queue and its jobs shown, nothing changed. Resuming or releasing would
+ * print nothing; the jobs print by themselves once the printer is seen to.
+ */
+function fromDevice(finding: FindingWithEvidence): ProposalDraft {
+  const printer = finding.subject;
+  return {
+    title: format(_('See to printer {printer}'), { printer }),
+    explanation: format(_('{title}. {advice}'), {
+      title: finding.title,
+      advice: _(
+        'The printer itself says so, so nothing on the computer can fix it: see to it at the printer (load paper, ' +
+          'clear the jam, close the door). The jobs waiting in its queue then print by themselves. The first step ' +
+          'shows the queue and what the printer reports.',
+      ),
+    }),
+    actions: [{ name: 'info.printer', params: { printer } }],
+  };
+}
 
 /**
  * A queue that refuses new jobs: its state and the reason shown first (an administrator's words), then letting it
@@ -132,6 +159,7 @@ export const printerProblemPlaybook: Playbook = (
   const printer = finding.subject;
   if (UNIT_NAME.test(printer)) return unitFailed(finding, tools);
   if (printer && rejecting(finding)) return Promise.resolve(fromRejecting(finding));
+  if (printer && deviceError(finding)) return Promise.resolve(fromDevice(finding));
   if (printer && finding.evidence.at(-1)?.kind === 'text') return Promise.resolve(fromState(finding));
   const job = printer ? jobAFilterFailedOn(finding) : undefined;
   const changes: CandidateAction[] = printer

@@ -7,11 +7,14 @@
 //   (scheduler/ipp.c, stop_printer);
 // - a queue that refuses new jobs (printer-is-accepting-jobs false: cupsreject, with its reason as the state
 //   message) fails every print sent to it ("is not accepting jobs"), whatever its state;
+// - a printer that says it cannot print (a printer-state-reasons keyword with the "-error" suffix: out of paper, a
+//   jam, an open door; reasons.ts) keeps every job waiting until someone sees to it at the printer;
 // - a job cupsd holds (job-state 4: printing set for later, or held until someone releases it) waits for good.
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { PRINTER_PROBLEM } from './detector.js';
+import { deviceErrors, reasonWords } from './reasons.js';
 import { type PrinterState, rejectReasonOf } from './state.js';
 
 /** printer-state's "stopped" (RFC 8011 §5.4.12). */
@@ -24,6 +27,8 @@ const stoppedByCups = (printer: PrinterState) =>
 export const HELD_EVIDENCE = 'CUPS: job-state held';
 /** The evidence's words for a queue that refuses jobs, in IPP's own names. */
 export const REJECTING_EVIDENCE = 'CUPS: printer-is-accepting-jobs false';
+/** The evidence's words for a printer that says it cannot print, in IPP's own names, before its keywords. */
+export const DEVICE_EVIDENCE = 'CUPS: printer-state-reasons';
 
 export class PrinterStoppedDetector implements Detector {
   readonly kinds = [PRINTER_PROBLEM];
@@ -31,8 +36,13 @@ export class PrinterStoppedDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'printer') return [];
     const { printer } = event.desktop;
-    if (!stoppedByCups(printer))
-      return printer.acceptingJobs ? this.held(printer, event.at) : this.rejecting(printer, event.at);
+    if (!stoppedByCups(printer)) {
+      if (!printer.acceptingJobs) return this.rejecting(printer, event.at);
+      // Before a held job: releasing it prints nothing while the printer cannot print.
+      return deviceErrors(printer.reasons).length > 0
+        ? this.deviceError(printer, event.at)
+        : this.held(printer, event.at);
+    }
     const reasons = printer.reasons.join(', ');
     const title = printer.stateMessage
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
@@ -69,6 +79,26 @@ export class PrinterStoppedDetector implements Detector {
           subject: printer.name,
           title: refusalWords(printer),
           evidence: [{ kind: 'text', text: REJECTING_EVIDENCE, at }],
+          at,
+        },
+      },
+    ];
+  }
+
+  /** A printer that says it cannot print until someone sees to it: nothing on the computer fixes that. */
+  private deviceError(printer: PrinterState, at: Date): DetectorOutput[] {
+    const errors = deviceErrors(printer.reasons);
+    return [
+      {
+        report: {
+          kind: PRINTER_PROBLEM,
+          severity: 'warning',
+          subject: printer.name,
+          title: format(_('Printer {printer} cannot print: {problem}'), {
+            printer: printer.name,
+            problem: errors.map(reasonWords).join('; '),
+          }),
+          evidence: [{ kind: 'text', text: `${DEVICE_EVIDENCE} ${errors.map((e) => `${e}-error`).join(', ')}`, at }],
           at,
         },
       },

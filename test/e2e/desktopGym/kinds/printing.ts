@@ -32,6 +32,8 @@ interface Cups {
   socket: string;
   /** Its presence switches the printer off: the backend then fails. */
   printerOff: string;
+  /** Its presence takes the printer's paper out: the backend then waits. */
+  paperOut: string;
   /** Where the backend puts what it printed, one file a job. */
   printed: string;
   cupsd: ChildProcess;
@@ -105,12 +107,19 @@ WebInterface No
 
 // A backend as CUPS runs it (backend(7)): no arguments lists devices (none); a job's arguments print the job. With
 // the printer off it says why on stderr and exits CUPS_BACKEND_FAILED (1), as the socket or ipp backend does when
-// the printer does not answer: the queue's error policy (stop-printer) has cupsd stop the queue.
-const backend = (printerOff: string, printed: string) => `#!/bin/sh
+// the printer does not answer: the queue's error policy (stop-printer) has cupsd stop the queue. With the paper out
+// it passes on the printer's reason (a STATE: line, as the ipp backend relays a device's printer-state-reasons) and
+// waits until paper is loaded, as a printer does, then takes the reason back and prints.
+const backend = (printerOff: string, paperOut: string, printed: string) => `#!/bin/sh
 [ $# -eq 0 ] && exit 0
 if [ -e ${printerOff} ]; then
   echo "ERROR: ${PRINTER_OFF}" >&2
   exit 1
+fi
+if [ -e ${paperOut} ]; then
+  echo "STATE: +media-empty-error" >&2
+  while [ -e ${paperOut} ]; do sleep 0.1; done
+  echo "STATE: -media-empty-error" >&2
 fi
 if [ $# -ge 6 ]; then cat "$6"; else cat; fi >${printed}/job-$1
 `;
@@ -159,11 +168,14 @@ const cupsPart: GymPart = {
       await mkdir(join(dir.path, sub), { recursive: true });
     await chmod(join(dir.path, 'printed'), 0o777);
     const printerOff = join(dir.path, 'printer-off');
+    const paperOut = join(dir.path, 'paper-out');
     const printed = join(dir.path, 'printed');
     // cupsd runs each program through its cups-exec; the D-Bus notifier is CUPS's own.
     await symlink(`${CUPS_SERVER_BIN}/daemon/cups-exec`, join(dir.path, 'serverbin/daemon/cups-exec'));
     await symlink(`${CUPS_SERVER_BIN}/notifier/dbus`, join(dir.path, 'serverbin/notifier/dbus'));
-    await writeFile(join(dir.path, 'serverbin/backend/gymprinter'), backend(printerOff, printed), { mode: 0o755 });
+    await writeFile(join(dir.path, 'serverbin/backend/gymprinter'), backend(printerOff, paperOut, printed), {
+      mode: 0o755,
+    });
     await writeFile(join(dir.path, 'cups-files.conf'), cupsFiles(dir.path, systemBus.address));
     await writeFile(join(dir.path, 'cupsd.conf'), cupsdConf(dir.path));
     const socket = join(dir.path, 'cups.sock');
@@ -173,7 +185,7 @@ const cupsPart: GymPart = {
     });
     cupsd.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     cupsd.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    cups = { dir, socket, printerOff, printed, cupsd, systemClient, log: () => output };
+    cups = { dir, socket, printerOff, paperOut, printed, cupsd, systemClient, log: () => output };
     await waitForCupsd(socket, cups);
     await cupsCommand('lpadmin', [
       ...['-p', QUEUE, '-E', '-v', 'gymprinter://office', '-o', 'printer-error-policy=stop-printer'],
@@ -206,7 +218,13 @@ const cupsPart: GymPart = {
  * The queue as cupsd's lpstat tells it: stopped (disabled) or not, why (its state message, lpstat's indented second
  * line), accepting jobs or not, its jobs not ended.
  */
-async function queueState(): Promise<{ stopped: boolean; message: string; accepting: boolean; jobs: number }> {
+async function queueState(): Promise<{
+  stopped: boolean;
+  message: string;
+  accepting: boolean;
+  jobs: number;
+  alerts: string[];
+}> {
   const printer = await cupsCommand('lpstat', ['-l', '-p', QUEUE]);
   const accepting = await cupsCommand('lpstat', ['-a', QUEUE]);
   const jobs = await cupsCommand('lpstat', ['-o', QUEUE]);
@@ -215,6 +233,8 @@ async function queueState(): Promise<{ stopped: boolean; message: string; accept
     message: /^\t(.*)$/m.exec(printer)?.[1]?.trim() ?? '',
     accepting: accepting.startsWith(`${QUEUE} accepting requests`),
     jobs: jobs.split('\n').filter(Boolean).length,
+    // lpstat -l's "Alerts:" line: the queue's printer-state-reasons.
+    alerts: /^\s*Alerts: (.*)$/m.exec(printer)?.[1]?.trim().split(/\s+/) ?? [],
   };
 }
 
@@ -315,6 +335,38 @@ export const PRINTING_SCENARIOS: DesktopScenario[] = [
     },
     cleanup: async () => {
       await cupsCommand('cupsaccept', [QUEUE]);
+    },
+  },
+  {
+    name: 'printing-out-of-paper',
+    title: 'A page printed while the printer is out of paper: the printer says so, and the job waits (real cupsd)',
+    core: true,
+    needs: [cupsPart],
+    async fault() {
+      const part = started(cups, 'cupsd');
+      printedBefore = await printedJobs();
+      await writeFile(part.paperOut, '');
+      const page = join(part.dir.path, 'paper.txt');
+      await writeFile(page, 'A page for an empty tray\n');
+      await cupsCommand('lp', ['-d', QUEUE, '-t', 'gym-paper', page]);
+      await waitFor(async () => (await queueState()).alerts.includes('media-empty-error'), `${QUEUE} out of paper`);
+    },
+    // Nothing on the computer loads paper: Steward says what the printer said, in a person's words, and changes
+    // nothing (no resume, no release: the queue runs and the job waits for the paper).
+    expect: {
+      finding: { kind: PRINTER_PROBLEM, subject: QUEUE },
+      firstStep: 'info.printer',
+      noChange: true,
+      says: [`Printer ${QUEUE} cannot print: it is out of paper`, 'The printer reports: it is out of paper'],
+    },
+    // Paper loaded: the job prints, and the printer takes its reason back.
+    cleanup: async () => {
+      await rm(started(cups, 'cupsd').paperOut, { force: true });
+      await waitFor(async () => {
+        const queue = await queueState();
+        return queue.jobs === 0 && !queue.alerts.includes('media-empty-error');
+      }, `the page to print on ${QUEUE}`);
+      if ((await printedJobs()) !== printedBefore + 1) throw new Error('the page waiting for paper was not printed');
     },
   },
   {
