@@ -29,7 +29,7 @@ import { CRASHED_APP, REPEATED_PROGRAM } from './desktopGym/kinds/appCrash.js';
 import { APP_PACKAGE, APP_PROGRAM } from './desktopGym/kinds/appCrashUpdate.js';
 import { GYM_FAILED } from './desktopGym/kinds/extensions.js';
 import { PRINTER_OFF, QUEUE, REJECT_REASON, STOP_REASON } from './desktopGym/kinds/printing.js';
-import { HEADSET, HEADSET_DESCRIPTION, MICROPHONE } from './desktopGym/kinds/sound.js';
+import { HEADSET, HEADSET_DESCRIPTION, MICROPHONE, SPEAKER } from './desktopGym/kinds/sound.js';
 import { OnScreen, type SeenProposal } from './desktopGym/onScreen.js';
 import { SCENARIOS } from './desktopGym/scenarios.js';
 import { type AccessibilityBus, openAccessibilityBus } from './harness/atspi.js';
@@ -138,6 +138,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'sign-in-password-failed',
         'sound-default-gone',
         'sound-input-muted-while-recording',
+        'sound-muted-other-output',
         'sound-muted-while-playing',
         'sound-no-output',
         'sound-silent-while-playing',
@@ -252,6 +253,13 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
           title: `The sound output ${HEADSET_DESCRIPTION} is gone; sound plays on Test speaker`,
           severity: 'info',
         }),
+      );
+    });
+
+    it('unmutes the output a program was sent to, not the default, and mutes it again on Undo', () => {
+      expectFixed('sound-muted-other-output', SPEAKER, 'sound-muted', 'sound.unmute');
+      expect(row('sound-muted-other-output').finding?.title).toBe(
+        'The sound output Test speaker is muted while pw-cat plays',
       );
     });
 

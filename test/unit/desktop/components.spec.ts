@@ -574,20 +574,35 @@ describe('the states people meet', () => {
       mediaClass: 'Audio/Sink',
       virtual: false,
     };
-    const state = (mute: boolean, volume: number, playing: string[]): WatchEvent => ({
+    const speaker = { ...headset, id: 40, name: 'alsa_output.pci-speaker', description: 'Speakers', mute: false };
+    // The headset muted or not, at `volume`, with `playing` sent into it; the speaker the default, silent unless
+    // `speakerMuted`, with Music playing into it where `music`.
+    const state = (
+      mute: boolean,
+      volume: number,
+      playing: string[],
+      music = false,
+      speakerMuted = false,
+    ): WatchEvent => ({
       type: 'desktop',
       at: new Date(0),
       desktop: {
         kind: 'sound',
         sound: {
-          sinks: [{ ...headset, mute, volume }],
+          sinks: [
+            { ...speaker, mute: speakerMuted, volume: 1 },
+            { ...headset, mute, volume },
+          ],
           sources: [],
           recording: [],
-          playing,
+          playingInto: [
+            ...(music ? [{ sink: speaker.name, programs: ['Music'] }] : []),
+            ...(playing.length > 0 ? [{ sink: headset.name, programs: playing }] : []),
+          ],
           recordingFrom: [],
           managed: true,
-          defaultSink: headset.name,
-          configuredSink: headset.name,
+          defaultSink: speaker.name,
+          configuredSink: speaker.name,
         },
       },
     });
@@ -603,6 +618,19 @@ describe('the states people meet', () => {
     const heard = detector.detect(state(false, 0.4, ['Firefox']));
     expect(muted(heard)).toEqual([]);
     expect(resolutionsOf(heard)).toContain({ kind: SOUND_MUTED, subject: headset.name, at: new Date(0) });
+    // The output a program plays into, not the default: a muted default nothing plays into is nobody's silence, and
+    // a muted headset Firefox was sent to is, though it is not the default.
+    expect(muted(detector.detect(state(false, 1, ['Firefox'], false, true)))).toEqual([]);
+    expect(muted(detector.detect(state(true, 1, ['Firefox'], true, false)))).toEqual([
+      'The sound output USB Headset is muted while Firefox plays',
+    ]);
+    expect(muted(detector.detect(state(true, 1, ['Firefox'], true, true)))).toEqual([
+      'The sound output Speakers is muted while Music plays',
+      'The sound output USB Headset is muted while Firefox plays',
+    ]);
+    const movedAway = detector.detect(state(true, 1, [], true, true));
+    expect(muted(movedAway)).toEqual(['The sound output Speakers is muted while Music plays']);
+    expect(resolutionsOf(movedAway)).toContain({ kind: SOUND_MUTED, subject: headset.name, at: new Date(0) });
   });
 
   it('raises a muted or silent input only while a program records from it, as information', async () => {
@@ -623,7 +651,7 @@ describe('the states people meet', () => {
           sinks: [],
           sources: [{ ...microphone, mute, volume }],
           recording: programs,
-          playing: [],
+          playingInto: [],
           recordingFrom: programs.length > 0 ? [{ source: microphone.name, programs }] : [],
           managed: true,
         },

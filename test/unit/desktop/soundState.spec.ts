@@ -147,7 +147,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         configuredSink: 'alsa_output.usb-headset',
         defaultSource: 'alsa_input.pci-0000_00_1f.3.analog-stereo',
         recording: [],
-        playing: [],
+        playingInto: [],
         recordingFrom: [],
         managed: true,
       });
@@ -179,7 +179,7 @@ describe('the sound kind: PipeWire’s own state', () => {
           audio(42, 'alsa_input.pci-0000_00_1f.3.analog-stereo', 'Built-in Audio Analog Stereo', 'Audio/Source'),
         ],
         recording: [],
-        playing: [],
+        playingInto: [],
         recordingFrom: [],
         managed: false,
       });
@@ -208,10 +208,35 @@ describe('the sound kind: PipeWire’s own state', () => {
         sinks: [],
         sources: [],
         recording: [],
-        playing: [],
+        playingInto: [],
         recordingFrom: [],
         managed: false,
       });
+    });
+
+    it('names the programs playing into each output, the default or another, by their running streams’ links', () => {
+      const stream = (id: number, program: string, state = 'running') => ({
+        ...node(id, { 'media.class': 'Stream/Output/Audio', 'node.name': 'pw-play', 'application.name': program }),
+        info: {
+          state,
+          props: { 'media.class': 'Stream/Output/Audio', 'node.name': 'pw-play', 'application.name': program },
+        },
+      });
+      const link = (id: number, from: number, to: number) => ({
+        id,
+        type: 'PipeWire:Interface:Link',
+        info: { 'output-node-id': from, 'input-node-id': to },
+      });
+      const graph = graphOf(FIRST_DUMP, [stream(80, 'Music'), stream(81, 'Firefox'), stream(82, 'Idle', 'suspended')]);
+      expect(graph.state().playingInto).toEqual([]);
+      // Music into the default (the headset), Firefox sent to the built-in output, a suspended stream to it too.
+      for (const object of [link(91, 80, 41), link(92, 81, 40), link(93, 82, 40)]) graph.apply(object, false);
+      expect(graph.state().playingInto).toEqual([
+        { sink: 'alsa_output.pci-0000_00_1f.3.analog-stereo', programs: ['Firefox'] },
+        { sink: 'alsa_output.usb-headset', programs: ['Music'] },
+      ]);
+      graph.apply({ id: 81, info: null }, false);
+      expect(graph.state().playingInto).toEqual([{ sink: 'alsa_output.usb-headset', programs: ['Music'] }]);
     });
 
     it('names the programs that record from an input, not those that record an output, until their streams end', () => {
@@ -254,7 +279,7 @@ describe('the sound kind: PipeWire’s own state', () => {
           sinks: [],
           sources: [],
           recording: [],
-          playing: [],
+          playingInto: [],
           recordingFrom: [],
           managed: true,
           ...sound,

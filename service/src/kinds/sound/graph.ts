@@ -197,7 +197,7 @@ export class SoundGraph {
       sinks: nodes.filter((node) => SINK_CLASSES.has(node.mediaClass)),
       sources: nodes.filter((node) => SOURCE_CLASSES.has(node.mediaClass)),
       recording: [...new Set(this.#recorders.values())].sort(),
-      playing: [],
+      playingInto: [],
       recordingFrom: [],
       managed: this.#metadataId !== undefined,
     };
@@ -205,7 +205,10 @@ export class SoundGraph {
       const name = this.#defaults.get(key as DefaultKey);
       if (name !== undefined) state[field] = name;
     }
-    state.playing = this.#playingInto(state.sinks.find((sink) => sink.name === state.defaultSink)?.id);
+    state.playingInto = state.sinks.flatMap((sink) => {
+      const programs = this.#playingInto(sink.id);
+      return programs.length > 0 ? [{ sink: sink.name, programs }] : [];
+    });
     state.recordingFrom = state.sources.flatMap((source) => {
       const programs = this.#recordingFrom(source.id);
       return programs.length > 0 ? [{ source: source.name, programs }] : [];
@@ -220,8 +223,7 @@ export class SoundGraph {
   }
 
   /** The programs whose running streams are linked into node `sink`. */
-  #playingInto(sink: number | undefined): string[] {
-    if (sink === undefined) return [];
+  #playingInto(sink: number): string[] {
     const feeding = new Set([...this.#links.values()].filter((link) => link.to === sink).map((link) => link.from));
     return [...new Set([...this.#players].filter(([id]) => feeding.has(id)).map(([, program]) => program))].sort();
   }

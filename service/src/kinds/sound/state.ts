@@ -31,10 +31,11 @@ export interface SoundState {
    */
   recording: string[];
   /**
-   * The programs playing into the default output now (their running playback streams' application names,
-   * cleaned): a muted or silent output matters while something plays into it.
+   * The outputs programs play into now, each with the programs (their running playback streams linked into it, by
+   * application name, cleaned): a muted or silent output matters while something plays into it, whichever output it
+   * is (the default, or one a program was sent to).
    */
-  playing: string[];
+  playingInto: { sink: string; programs: string[] }[];
   /**
    * The inputs programs record from now, each with the programs (their capture streams linked from it): a muted or
    * silent input matters while something records from it, whichever input it is.

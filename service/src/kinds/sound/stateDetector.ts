@@ -50,8 +50,8 @@ export class SoundStateDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE, SOUND_DEFAULT_GONE, SOUND_MUTED];
   /** The chosen sink last reported gone, to resolve it once it is back or another is chosen. */
   #gone: string | undefined;
-  /** The output last reported muted, to resolve it once it is heard or no longer the default. */
-  #muted: string | undefined;
+  /** The outputs last reported muted, to resolve each once it is heard or nothing plays into it. */
+  #silencedOutputs = new Set<string>();
   /** The inputs last reported muted, likewise. */
   #silencedInputs = new Set<string>();
   /** The descriptions of the outputs seen, by node name, the latest last: one that is gone is named as it was shown. */
@@ -106,7 +106,7 @@ export class SoundStateDetector implements Detector {
         },
       });
     } else if (chosen !== undefined) outputs.push({ resolve: { kind: SOUND_DEFAULT_GONE, subject: chosen, at } });
-    outputs.push(...this.#mutedOutput(sound, at), ...this.#mutedInputs(sound, at));
+    outputs.push(...this.#mutedOutputs(sound, at), ...this.#mutedInputs(sound, at));
     return outputs;
   }
 
@@ -121,21 +121,24 @@ export class SoundStateDetector implements Detector {
     }
   }
 
-  /** The default output muted or silent while programs play into it. */
-  #mutedOutput(sound: SoundState, at: Date): DetectorOutput[] {
-    const sink = sound.sinks.find((candidate) => candidate.name === sound.defaultSink);
-    const subject = sink && silenced(sink) && sound.playing.length > 0 ? sink.name : undefined;
+  /** An output muted or silent while programs play into it: the default, or one a program was sent to. */
+  #mutedOutputs(sound: SoundState, at: Date): DetectorOutput[] {
     const outputs: DetectorOutput[] = [];
-    if (this.#muted !== undefined && this.#muted !== subject)
-      outputs.push({ resolve: { kind: SOUND_MUTED, subject: this.#muted, at } });
-    this.#muted = subject;
-    if (sink && subject !== undefined) {
-      const words = { device: sink.description, programs: namedPrograms(sound.playing) };
+    const muted = new Set<string>();
+    for (const { sink: name, programs } of sound.playingInto) {
+      const sink = sound.sinks.find((candidate) => candidate.name === name);
+      if (!sink || !silenced(sink)) continue;
+      muted.add(name);
+      const words = { device: sink.description, programs: namedPrograms(programs) };
       const title = sink.mute
         ? format(_('The sound output {device} is muted while {programs} plays'), words)
         : format(_('The sound output {device} is at volume 0 while {programs} plays'), words);
-      outputs.push(mutedReport(sink, 'warning', title, `playing into it: ${sound.playing.join(', ')}`, at));
+      outputs.push(mutedReport(sink, 'warning', title, `playing into it: ${programs.join(', ')}`, at));
     }
+    for (const name of this.#silencedOutputs) {
+      if (!muted.has(name)) outputs.push({ resolve: { kind: SOUND_MUTED, subject: name, at } });
+    }
+    this.#silencedOutputs = muted;
     return outputs;
   }
 

@@ -18,6 +18,7 @@ import { type PrivatePipeWire, SINK as SPEAKER, startPipeWire } from '../../../s
 import { command as run } from '../command.js';
 import { type DesktopScenario, type GymPart, started } from '../scenario.js';
 
+export { SPEAKER };
 export const HEADSET = 'steward-gym-headset';
 export const HEADSET_DESCRIPTION = 'Gym USB headset';
 /** How long WirePlumber may take to follow a change of the graph: it answers within milliseconds. */
@@ -107,14 +108,35 @@ async function isPlaying(): Promise<boolean> {
 /** A program playing into the default output: pw-cat, fed silence as fast as it plays it. */
 let player: ChildProcess | undefined;
 
-async function startPlaying(): Promise<void> {
+/** Whether pw-cat's running playback stream is linked into output `name`, as WirePlumber links it to its target. */
+async function playingInto(name: string): Promise<boolean> {
+  const objects = await dump();
+  const output = (await audioNodeIds()).get(name);
+  const players = new Set(
+    nodesOf(objects, 'Stream/Output/Audio')
+      .filter((node) => node.info?.props?.['application.name'] === 'pw-cat' && node.info.state === 'running')
+      .map((node) => node.id),
+  );
+  return [...objects.values()].some((object) => {
+    const link = object.info as { 'output-node-id'?: number; 'input-node-id'?: number } | null | undefined;
+    return (
+      object.type === 'PipeWire:Interface:Link' &&
+      link?.['input-node-id'] === output &&
+      players.has(link?.['output-node-id'] ?? -1)
+    );
+  });
+}
+
+/** pw-cat playing into the default output, or into `target` where a program was sent to one (its --target). */
+async function startPlaying(target?: string): Promise<void> {
   // Raw samples from its input: PipeWire 1.x's pw-cat needs --raw for them, 0.3's refuses the option.
   const raw = await pipeWireRawFlag('pw-cat');
   const zeros = openSync('/dev/zero', 'r');
   let said = '';
   let playing: ChildProcess;
+  const args = ['--playback', ...raw, '--format', 's16', '--rate', '48000', '--channels', '1'];
   try {
-    playing = spawn('pw-cat', ['--playback', ...raw, '--format', 's16', '--rate', '48000', '--channels', '1', '-'], {
+    playing = spawn('pw-cat', [...args, ...(target ? ['--target', target] : []), '-'], {
       env: env(),
       stdio: [zeros, 'ignore', 'pipe'],
     });
@@ -127,9 +149,9 @@ async function startPlaying(): Promise<void> {
     async () => {
       if (playing.exitCode !== null || playing.signalCode !== null)
         throw new Error(`pw-cat ended (${playing.exitCode ?? playing.signalCode}): ${said.split('\n')[0]}`);
-      return isPlaying();
+      return target ? playingInto(target) : isPlaying();
     },
-    'pw-cat to play',
+    target ? `pw-cat to play into ${target}` : 'pw-cat to play',
     FOLLOW_MS,
   );
 }
@@ -200,10 +222,12 @@ async function choose(name: string): Promise<void> {
   await waitFor(async () => (await defaults()).playing === name, `WirePlumber to play on ${name}`, FOLLOW_MS);
 }
 
+const SPEAKER_DESCRIPTION = 'Test speaker';
+
 /** The speaker and the headset, the headset chosen and playing: how each sound scenario begins. */
 async function speakerAndHeadset(): Promise<void> {
   const sinks = await sinkIds();
-  if (!sinks.has(SPEAKER)) await plugIn(SPEAKER, 'Test speaker');
+  if (!sinks.has(SPEAKER)) await plugIn(SPEAKER, SPEAKER_DESCRIPTION);
   if (!sinks.has(HEADSET)) await plugIn(HEADSET, HEADSET_DESCRIPTION);
   await choose(HEADSET);
 }
@@ -299,6 +323,33 @@ export const SOUND_MUTED_SCENARIO: DesktopScenario = {
   async cleanup() {
     await stopPlaying();
     await setMuted(HEADSET, false);
+  },
+};
+
+export const SOUND_OTHER_OUTPUT_MUTED_SCENARIO: DesktopScenario = {
+  name: 'sound-muted-other-output',
+  title:
+    'A program sent to an output that is not the default, and that output muted (real PipeWire and WirePlumber; ' +
+    'pw-cat --target)',
+  core: true,
+  needs: [pipeWirePart],
+  // The headset stays the default and plays nothing; the speaker the program was sent to is the one silent.
+  async fault() {
+    await setMuted(SPEAKER, true);
+    await startPlaying(SPEAKER);
+  },
+  expect: {
+    finding: { kind: SOUND_MUTED, subject: SPEAKER },
+    firstStep: 'sound.unmute',
+    apply: 'sound.unmute',
+    applyState: 'fixed',
+    says: [`${SPEAKER_DESCRIPTION} is muted while pw-cat plays`],
+    healthy: async () => !(await muted(SPEAKER)),
+    afterUndo: () => muted(SPEAKER),
+  },
+  async cleanup() {
+    await stopPlaying();
+    await setMuted(SPEAKER, false);
   },
 };
 
