@@ -170,7 +170,7 @@ export const soundMuted: Playbook = async (finding, tools) => {
           )
         : _(
             'The program plays, but the output it plays on is muted or at volume 0, so nothing is heard. This does ' +
-              'what the volume slider in the top bar does: it unmutes the output, and turns a volume of 0 up to half. ' +
+              'what the output’s volume slider does: it unmutes the output, and turns a volume of 0 up to half. ' +
               'Undo puts back how it was.',
           ),
     }),
