@@ -245,5 +245,7 @@ const HOLDS_MANY = /\.(?:scope|slice)$|^user@\d+\.service$/;
 /** Within one batch a finding that was added and then updated is still news: keep "added". */
 function merge(previous: FindingChange | undefined, next: FindingChange): FindingChange {
   if (previous?.change === 'added' && next.change === 'updated') return { ...next, change: 'added' };
+  // Two updates in one batch: a title changed by the first is changed still.
+  if (previous?.retitled && next.change === 'updated') return { ...next, retitled: true };
   return next;
 }

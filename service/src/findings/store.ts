@@ -57,6 +57,8 @@ export interface IgnoreRule {
 export interface FindingChange {
   change: 'added' | 'updated' | 'resolved';
   finding: Finding;
+  /** An update that changed the title: the finding now says another thing of its subject (another cause, a count). */
+  retitled?: true;
 }
 
 export interface ListFilter {
@@ -268,6 +270,7 @@ export class FindingsStore {
     const existing = this.row(report.kind, subject);
     let id: number;
     let change: FindingChange['change'];
+    let retitled = false;
     if (report.sameOccurrence && existing?.state === 'active') {
       for (const evidence of report.evidence) this.addEvidence(existing.id, evidence);
       return { change: 'updated', finding: this.finding(existing.id) };
@@ -302,6 +305,7 @@ export class FindingsStore {
           ? existing.severity
           : report.severity;
       const title = outweighed ? existing.title : cleanLine(report.title);
+      retitled = change === 'updated' && title !== existing.title;
       // A problem that comes back is attributed anew; while active, a vouched report outweighs a program's word.
       const kept =
         existing.state === 'resolved'
@@ -313,7 +317,7 @@ export class FindingsStore {
       ).run(severity, title, at, kept.vouchedBy, cleanLine(kept.reportedBy), id);
     }
     for (const evidence of report.evidence) this.addEvidence(id, evidence);
-    return { change, finding: this.finding(id) };
+    return { change, finding: this.finding(id), ...(retitled && { retitled: true as const }) };
   }
 
   /** Marks the finding resolved; null when there is no active finding to resolve. */

@@ -297,13 +297,16 @@ export class Proposer {
       this.skipped += 1;
       return;
     }
-    this.waiting.set(
-      id,
-      queued?.change === 'added' && change.change === 'updated' ? { ...change, change: 'added' } : change,
-    );
+    const merged =
+      queued?.change === 'added' && change.change === 'updated'
+        ? { ...change, change: 'added' as const }
+        : queued?.retitled && change.change === 'updated'
+          ? { ...change, retitled: true as const }
+          : change;
+    this.waiting.set(id, merged);
   }
 
-  private async considerOne({ change, finding }: FindingChange): Promise<void> {
+  private async considerOne({ change, finding, retitled }: FindingChange): Promise<void> {
     const { store } = this.options;
     clearTimeout(this.withdrawing.get(finding.id));
     this.withdrawing.delete(finding.id);
@@ -342,6 +345,13 @@ export class Proposer {
       finding.vouchedBy !== null
     ) {
       await this.redraftOnRepeat(current, finding);
+      return;
+    }
+    // A state that now says another thing of its subject (no output for want of a device, then because WirePlumber
+    // ended) makes the proposal's words and what its read-only steps answered the past: drafted again, they answer
+    // again. Not a log line's new words, which a repeating error writes each time (its steps keep their answers).
+    if (change === 'updated' && retitled && current?.state === 'open' && this.saysState(finding.id)) {
+      await this.redraftOnRepeat(current, undefined, { cameBack: true });
       return;
     }
     // Repeats of an active finding keep its proposal; only news (new, or back after resolving) proposes again —
@@ -774,6 +784,11 @@ export class Proposer {
     const refreshed = store.refreshProposal(proposal.id, explanation, actions, trust, draft.title);
     signals.proposalChanged(proposal.id);
     this.showSteps(refreshed, cameBack);
+  }
+
+  /** Whether the finding's latest evidence is a component's state as Steward read it, not a line someone wrote. */
+  private saysState(findingId: number): boolean {
+    return this.options.findings.get(findingId)?.evidence.at(-1)?.kind === 'text';
   }
 
   /** The proposal's steps as stored now, with the answers its shown steps recorded since it was read. */
