@@ -141,6 +141,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'sound-muted-other-output',
         'sound-muted-while-playing',
         'sound-no-output',
+        'sound-session-manager-gone',
         'sound-silent-while-playing',
       ]);
       for (const scenario of SCENARIOS.filter((candidate) => candidate.core))

@@ -373,6 +373,43 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
     expect(resolved('sound-unavailable', NO_OUTPUT)).toBeTrue();
   });
 
+  it('says WirePlumber is gone once it stayed gone, not when it comes back at once, and resolves it when it is back', async () => {
+    // Its own source, with a grace a restart on a busy machine keeps within.
+    await source.stop();
+    const graceMs = 5000;
+    heard = new Heard();
+    source = new PipeWireSource({
+      name: 'desktop.sound',
+      log,
+      env: pipewire.env,
+      settleMs: 50,
+      managerGoneMs: graceMs,
+    });
+    await source.start(heard.take);
+    await until('WirePlumber’s defaults', (state) => state.managed && state.defaultSink === SINK);
+    // Ended and started again, as its unit does after a crash: nothing said, not even a state without it.
+    await pipewire.stopSessionManager();
+    await pipewire.startSessionManager();
+    await until('the speaker as the default again', (state) => state.defaultSink === SINK);
+    expect(heard.states.filter((state) => !state.managed)).toEqual([]);
+    expect(reports('sound-unavailable')).toEqual([]);
+    // Gone for good: said once the grace is over, as no output.
+    const goneAt = Date.now();
+    await pipewire.stopSessionManager();
+    await waitFor(() => reports('sound-unavailable').length > 0, 'sound-unavailable');
+    expect(Date.now() - goneAt).toBeGreaterThanOrEqual(graceMs);
+    expect(heard.last()).toEqual(jasmine.objectContaining({ managed: false, managerGone: true }));
+    expect(reports('sound-unavailable')).toEqual([
+      jasmine.objectContaining({
+        subject: NO_OUTPUT,
+        severity: 'error',
+        title: 'No sound: WirePlumber, which gives PipeWire its sound devices, is not running',
+      }),
+    ]);
+    await pipewire.startSessionManager();
+    await waitFor(() => resolved('sound-unavailable', NO_OUTPUT), 'no output resolved');
+  });
+
   it('shows the devices, the defaults and the units as PipeWire and the user’s manager have them', async () => {
     // No user manager on this private bus: the daemons run without one, as in the desktop gym.
     const sessionBus = await bus.connect();
@@ -457,8 +494,45 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       expect(await noOutput()).toEqual(
         jasmine.objectContaining({ severity: 'error', title: 'No sound output: PipeWire has no output device' }),
       );
+      const proposals = async () => {
+        const [list] = (await callMethod(client, {
+          destination: BUS_NAME,
+          path: OBJECT_PATH,
+          interface: 'io.github.steward.Steward1.Proposals',
+          member: 'List',
+          signature: 'a{sv}',
+          body: [{}],
+        })) as [Record<string, Variant>[]];
+        return list.find((p) => p.kind?.value === 'sound-unavailable' && p.subject?.value === NO_OUTPUT);
+      };
+      const explanation = async () => ((await proposals())?.explanation?.value as string | undefined) ?? '';
+      await waitFor(async () => (await explanation()).includes('unplugged'), 'a proposal for no device');
+      // WirePlumber ends while it lasts: the finding, still active, now says another cause, and its one proposal is
+      // drafted again with it.
+      await pipewire.stopSessionManager();
+      await waitFor(
+        async () => (await explanation()).includes('signing out and in again starts it'),
+        'the proposal drafted again for WirePlumber gone',
+        30_000,
+      );
+      expect((await noOutput())?.title).toBe(
+        'No sound: WirePlumber, which gives PipeWire its sound devices, is not running',
+      );
+      await pipewire.startSessionManager();
       await addSink(SINK, 'Test speaker');
       await waitFor(async () => (await noOutput())?.state === 'resolved', 'the finding resolved');
+
+      // Then WirePlumber gone and not back: the same finding again once the grace is over, proposed on anew with
+      // what there is to see (here WirePlumber runs in no service manager, so nothing to restart).
+      await pipewire.stopSessionManager();
+      await waitFor(async () => (await noOutput())?.state === 'active', 'WirePlumber gone', 30_000);
+      expect((await noOutput())?.title).toBe(
+        'No sound: WirePlumber, which gives PipeWire its sound devices, is not running',
+      );
+      await waitFor(async () => (await proposals()) !== undefined, 'a proposal for WirePlumber gone');
+      expect(await explanation()).toContain('signing out and in again starts it');
+      await pipewire.startSessionManager();
+      await waitFor(async () => (await noOutput())?.state === 'resolved', 'the finding resolved again');
 
       // The chosen output gone while the speaker plays: the service proposes making the speaker the default.
       await addSink(A, 'Sink A');

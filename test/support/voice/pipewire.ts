@@ -44,6 +44,10 @@ export interface PrivatePipeWire {
   record(): Promise<Recording>;
   /** Adds a silent microphone (a null source). */
   addMicrophone(): Promise<void>;
+  /** Ends WirePlumber, as a crash or `systemctl --user stop wireplumber` does, and waits for it to be gone. */
+  stopSessionManager(): Promise<void>;
+  /** Starts WirePlumber again, and waits until it has chosen a default output again. */
+  startSessionManager(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +94,7 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
   };
   started('pipewire');
   await waitFor(async () => (failIfEnded(), exists(join(runtimeDir, 'pipewire-0'))), 'PipeWire to listen');
-  started('wireplumber');
+  let wireplumber = started('wireplumber');
   started('pipewire-pulse');
   await waitFor(async () => (failIfEnded(), exists(join(runtimeDir, 'pulse', 'native'))), 'pipewire-pulse to listen');
   await run(
@@ -189,6 +193,21 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
         ],
         { env },
       );
+    },
+    async stopSessionManager() {
+      const running = wireplumber;
+      const index = children.indexOf(running);
+      if (index >= 0) children.splice(index, 1);
+      if (running.exitCode !== null || running.signalCode !== null) return;
+      const ended = new Promise((resolve) => running.once('exit', resolve));
+      running.kill();
+      await ended;
+    },
+    async startSessionManager() {
+      wireplumber = started('wireplumber');
+      // pw-metadata finds no `default` metadata until WirePlumber has made it again.
+      const chosen = () => defaultSink(env).catch(() => '');
+      await waitFor(async () => (failIfEnded(), (await chosen()).includes('"name"')), 'WirePlumber again');
     },
     async stop() {
       for (const recorder of recorders) recorder.kill();

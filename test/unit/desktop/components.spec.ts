@@ -35,8 +35,13 @@ import {
 import { SIGN_IN_FAILURE, SignInFailureDetector } from '../../../service/src/kinds/signIn/detector.js';
 import { signInFailurePlaybook } from '../../../service/src/kinds/signIn/playbook.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
-import { soundMuted } from '../../../service/src/kinds/sound/playbook.js';
-import { SOUND_MUTED, SoundStateDetector } from '../../../service/src/kinds/sound/stateDetector.js';
+import { soundMuted, soundUnavailable } from '../../../service/src/kinds/sound/playbook.js';
+import {
+  NO_OUTPUT,
+  NO_SESSION_MANAGER,
+  SOUND_MUTED,
+  SoundStateDetector,
+} from '../../../service/src/kinds/sound/stateDetector.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters, SESSION_UID } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
@@ -601,6 +606,7 @@ describe('the states people meet', () => {
           ],
           recordingFrom: [],
           managed: true,
+          managerGone: false,
           defaultSink: speaker.name,
           configuredSink: speaker.name,
         },
@@ -633,6 +639,59 @@ describe('the states people meet', () => {
     expect(resolutionsOf(movedAway)).toContain({ kind: SOUND_MUTED, subject: headset.name, at: new Date(0) });
   });
 
+  it('raises WirePlumber gone once it was there (no sound), not while it starts, and resolves it when devices are back', async () => {
+    const detector = new SoundStateDetector();
+    const speaker = {
+      id: 40,
+      name: 'alsa_output.pci-speaker',
+      description: 'Speakers',
+      mediaClass: 'Audio/Sink',
+      virtual: false,
+    };
+    const state = (managed: boolean, gone = false): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(0),
+      desktop: {
+        kind: 'sound',
+        sound: {
+          sinks: managed ? [speaker] : [],
+          sources: [],
+          recording: [],
+          playingInto: [],
+          recordingFrom: [],
+          managed,
+          managerGone: gone,
+          ...(managed ? { defaultSink: speaker.name } : {}),
+        },
+      },
+    });
+    // PipeWire up before WirePlumber at sign-in: nothing yet.
+    expect(reportsOf(detector.detect(state(false)))).toEqual([]);
+    expect(reportsOf(detector.detect(state(true)))).toEqual([]);
+    const [gone] = reportsOf(detector.detect(state(false, true)));
+    expect(gone).toEqual(
+      jasmine.objectContaining({
+        kind: SOUND_UNAVAILABLE,
+        subject: NO_OUTPUT,
+        title: 'No sound: WirePlumber, which gives PipeWire its sound devices, is not running',
+      }),
+    );
+    expect(gone!.evidence.map((evidence) => evidence.text)).toEqual([NO_SESSION_MANAGER]);
+    // Where WirePlumber is no unit of the person's manager, the devices shown and how it starts again said.
+    const noUnit = { preview: async () => null } as unknown as PlaybookTools;
+    const draft = await soundUnavailable(
+      findingWithEvidence(SOUND_UNAVAILABLE, NO_OUTPUT, { title: gone!.title, evidence: gone!.evidence }),
+      noUnit,
+    );
+    expect(draft?.actions).toEqual([{ name: 'info.sound', params: {} }]);
+    expect(draft?.explanation).toContain('signing out and in again starts it');
+    expect(resolutionsOf(detector.detect(state(true)))).toContain({
+      kind: SOUND_UNAVAILABLE,
+      subject: NO_OUTPUT,
+      at: new Date(0),
+    });
+  });
+
   it('raises a muted or silent input only while a program records from it, as information', async () => {
     const detector = new SoundStateDetector();
     const microphone = {
@@ -654,6 +713,7 @@ describe('the states people meet', () => {
           playingInto: [],
           recordingFrom: programs.length > 0 ? [{ source: microphone.name, programs }] : [],
           managed: true,
+          managerGone: false,
         },
       },
     });

@@ -14,6 +14,7 @@ import type { AudioNode, SoundState } from '../../../service/src/kinds/sound/sta
 import {
   NO_INPUT,
   NO_OUTPUT,
+  NO_SESSION_MANAGER,
   SOUND_DEFAULT_GONE,
   SOUND_MUTED,
   SoundStateDetector,
@@ -150,6 +151,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         playingInto: [],
         recordingFrom: [],
         managed: true,
+        managerGone: false,
       });
     });
 
@@ -182,6 +184,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         playingInto: [],
         recordingFrom: [],
         managed: false,
+        managerGone: true,
       });
       expect(graph.metadataId).toBeUndefined();
     });
@@ -211,6 +214,7 @@ describe('the sound kind: PipeWire’s own state', () => {
         playingInto: [],
         recordingFrom: [],
         managed: false,
+        managerGone: false,
       });
     });
 
@@ -282,6 +286,7 @@ describe('the sound kind: PipeWire’s own state', () => {
           playingInto: [],
           recordingFrom: [],
           managed: true,
+          managerGone: false,
           ...sound,
         },
       },
@@ -340,8 +345,11 @@ describe('the sound kind: PipeWire’s own state', () => {
       ]);
     });
 
-    it('judges nothing while no session manager keeps the defaults', () => {
+    it('judges nothing while no session manager keeps the defaults, and says so once the one it had is gone', () => {
       expect(new SoundStateDetector().detect(event({ managed: false }))).toEqual([]);
+      const [gone] = reportsOf(new SoundStateDetector().detect(event({ managed: false, managerGone: true })));
+      expect(gone?.subject).toBe(NO_OUTPUT);
+      expect(gone?.evidence[0]?.text).toBe(NO_SESSION_MANAGER);
     });
 
     it('reports the chosen output gone while another plays, and resolves it once chosen again or replaced', () => {

@@ -79,6 +79,8 @@ export class SoundGraph {
   readonly #links = new Map<number, { from: number; to: number }>();
   /** The `default` metadata's object id, while it exists. */
   #metadataId: number | undefined;
+  /** Whether this graph has had a session manager's metadata: PipeWire played sound through it here. */
+  #managerSeen = false;
   readonly #defaults = new Map<DefaultKey, string>();
 
   get metadataId(): number | undefined {
@@ -178,6 +180,7 @@ export class SoundGraph {
     const props = isObject(object.props) ? object.props : {};
     if (props['metadata.name'] !== 'default') return false;
     this.#metadataId = id;
+    this.#managerSeen = true;
     if (complete) this.#defaults.clear();
     const entries = Array.isArray(object.metadata) ? (object.metadata as unknown[]) : [];
     for (const entry of entries) {
@@ -200,6 +203,7 @@ export class SoundGraph {
       playingInto: [],
       recordingFrom: [],
       managed: this.#metadataId !== undefined,
+      managerGone: this.#metadataId === undefined && this.#managerSeen,
     };
     for (const [key, field] of Object.entries(DEFAULT_KEYS)) {
       const name = this.#defaults.get(key as DefaultKey);

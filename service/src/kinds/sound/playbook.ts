@@ -19,7 +19,7 @@ import {
 } from '../../fixes/playbookSteps.js';
 import { _, format, N_ } from '../../i18n.js';
 import { readSound } from './pipewire.js';
-import { isDevice, NO_INPUT, NO_OUTPUT, RECORDING_FROM } from './stateDetector.js';
+import { isDevice, NO_INPUT, NO_OUTPUT, NO_SESSION_MANAGER, RECORDING_FROM } from './stateDetector.js';
 import { isAudioUnit } from './units.js';
 
 /** The audio unit that finds the sound devices and makes them PipeWire's nodes. */
@@ -89,6 +89,16 @@ const RESTART_FOR = {
   },
 };
 
+/** Starting WirePlumber again where it is gone. */
+const RESTART_MANAGER = {
+  title: N_('Restart {unit} to get sound back'),
+  advice: N_(
+    'WirePlumber finds the sound cards and makes them PipeWire’s outputs and inputs; without it nothing plays. ' +
+      'Restarting it in your own service manager starts it again, and this finding goes away once an output is ' +
+      'back. Where it stops again, its log says why.',
+  ),
+};
+
 /**
  * PipeWire has no output device, or none to record from while a program records. First the devices, the defaults
  * and the audio units as they are; then, where WirePlumber is a unit of the person's manager, its restart: it looks
@@ -100,22 +110,29 @@ async function noDevice(
   direction: 'output' | 'input',
 ): Promise<ProposalDraft> {
   const devices = { name: 'info.sound', params: {} };
+  const managerGone = finding.evidence.at(-1)?.text === NO_SESSION_MANAGER;
   const scope = await unitScope(WIREPLUMBER, tools);
   if (scope === null)
     return {
       title: _('See which sound devices PipeWire has'),
       explanation: format(_('{title}. {advice}'), {
         title: finding.title,
-        advice: _(
-          'The first step shows the outputs and inputs PipeWire has, the defaults and the audio services. A ' +
-            'device that is not there at all is not seen by the driver: unplugged, switched off, or a sound card ' +
-            'whose firmware is missing.',
-        ),
+        advice: managerGone
+          ? _(
+              'WirePlumber finds the sound cards and makes them PipeWire’s outputs and inputs; without it nothing ' +
+                'plays. Here it is no service of your own service manager that could be started again: it starts ' +
+                'with your session, so signing out and in again starts it. The first step shows what PipeWire has.',
+            )
+          : _(
+              'The first step shows the outputs and inputs PipeWire has, the defaults and the audio services. A ' +
+                'device that is not there at all is not seen by the driver: unplugged, switched off, or a sound card ' +
+                'whose firmware is missing.',
+            ),
       }),
       actions: [devices],
     };
   const unit = { unit: WIREPLUMBER, scope };
-  const restart = RESTART_FOR[direction];
+  const restart = managerGone ? RESTART_MANAGER : RESTART_FOR[direction];
   return {
     title: format(_(restart.title), { unit: WIREPLUMBER }),
     explanation: format(_('{title}. {advice}'), { title: finding.title, advice: _(restart.advice) }),

@@ -33,6 +33,11 @@ export interface PipeWireSourceOptions {
    */
   settleMs?: number;
   maxWaitMs?: number;
+  /**
+   * How long the session manager must stay gone before that goes out: WirePlumber's unit starts it again within a
+   * second or two after a crash, and PipeWire restarted takes WirePlumber with it and back.
+   */
+  managerGoneMs?: number;
   restart?: BackoffOptions & { healthyRunMs?: number };
 }
 
@@ -43,6 +48,9 @@ export class PipeWireSource implements EventSource {
   readonly #pwDump: SupervisedChild;
   #emit: ((event: WatchEvent) => void) | null = null;
   #settleTimer: NodeJS.Timeout | null = null;
+  /** Since when the graph has had no session manager after one was reported, while that is not reported yet. */
+  #managerGoneSince: number | null = null;
+  #managerGoneTimer: NodeJS.Timeout | null = null;
   /** When the changes not yet reported began. */
   #pendingSince = 0;
   #graph = new SoundGraph();
@@ -98,8 +106,9 @@ export class PipeWireSource implements EventSource {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#emit = null;
-    for (const timer of [this.#settleTimer, this.#metadataTimer]) if (timer) clearTimeout(timer);
-    this.#settleTimer = this.#metadataTimer = null;
+    for (const timer of [this.#settleTimer, this.#metadataTimer, this.#managerGoneTimer])
+      if (timer) clearTimeout(timer);
+    this.#settleTimer = this.#metadataTimer = this.#managerGoneTimer = null;
     this.#socketWatch?.close();
     this.#socketWatch = null;
     const stopped = this.#pwDump.stop();
@@ -193,7 +202,9 @@ export class PipeWireSource implements EventSource {
     if (id === undefined) return;
     this.#rereading = this.#rereading
       .then(async () => {
-        applyDump(graph, await dumpObjects(this.#env, id));
+        const objects = await dumpObjects(this.#env, id);
+        // Removed while it was read (WirePlumber ended): what was read is the past, and would bring it back.
+        if (graph.metadataId === id) applyDump(graph, objects);
       })
       .catch((error: Error) =>
         this.#options.log.warning('could not read PipeWire’s default metadata', {
@@ -206,10 +217,30 @@ export class PipeWireSource implements EventSource {
   #report(): void {
     if (this.#stopped) return;
     const state: SoundState = this.#graph.state();
+    if (this.#managerStillComing(state.managerGone)) return;
     const text = JSON.stringify(state);
     if (text === this.#last) return;
     this.#last = text;
     this.#emit?.({ type: 'desktop', at: new Date(), desktop: { kind: 'sound', sound: state } });
+  }
+
+  /**
+   * Whether the session manager is gone for less than managerGoneMs: the state waits, and is looked at again once
+   * that time is up.
+   */
+  #managerStillComing(gone: boolean): boolean {
+    if (!gone) {
+      this.#managerGoneSince = null;
+      return false;
+    }
+    const since = (this.#managerGoneSince ??= Date.now());
+    const left = since + (this.#options.managerGoneMs ?? 10_000) - Date.now();
+    if (left <= 0) return false;
+    this.#managerGoneTimer ??= setTimeout(() => {
+      this.#managerGoneTimer = null;
+      this.#report();
+    }, left);
+    return true;
   }
 
   /** PipeWire's socket, as its clients find it (PIPEWIRE_RUNTIME_DIR, else XDG_RUNTIME_DIR; PIPEWIRE_REMOTE). */

@@ -46,6 +46,11 @@ export interface SoundState {
    * nor defaults yet (it is starting, or WirePlumber is down: the audio units' own finding says so).
    */
   managed: boolean;
+  /**
+   * Whether the session manager PipeWire had is gone (WirePlumber ended and not back): not one that is starting, nor
+   * a PipeWire that never had one here (one run for video beside PulseAudio).
+   */
+  managerGone: boolean;
 }
 
 /** A volume this low is silence (PipeWire's linear volume; wpctl's 1 % is 0.000001). */

@@ -60,8 +60,10 @@ export class SoundStateDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'sound') return [];
     const { sound } = event.desktop;
-    if (!sound.managed) return [];
     const at = event.at;
+    // Without a session manager PipeWire has no devices nor defaults: WirePlumber is starting, or it is gone. Gone
+    // once it was there (the source tells that only after it stayed gone a while), nothing plays.
+    if (!sound.managed) return sound.managerGone ? [managerGone(at)] : [];
     this.#remember(sound);
     const devices = sound.sinks.filter(isDevice);
     const outputs: DetectorOutput[] = [];
@@ -189,6 +191,21 @@ export class SoundStateDetector implements Detector {
     };
   }
 }
+
+/** The evidence's words for PipeWire without a session manager, in its own names (its API's, not translated). */
+export const NO_SESSION_MANAGER = 'PipeWire: no session manager (no default metadata)';
+
+/** WirePlumber gone: PipeWire's devices and defaults went with it, so no output plays. */
+const managerGone = (at: Date): DetectorOutput => ({
+  report: {
+    kind: SOUND_UNAVAILABLE,
+    severity: 'error',
+    subject: NO_OUTPUT,
+    title: _('No sound: WirePlumber, which gives PipeWire its sound devices, is not running'),
+    evidence: [{ kind: 'text', text: NO_SESSION_MANAGER, at }],
+    at,
+  },
+});
 
 const namedPrograms = (programs: string[]) => programs.slice(0, RECORDERS_NAMED).join(', ');
 

@@ -302,6 +302,26 @@ export const SOUND_NO_OUTPUT_SCENARIO: DesktopScenario = {
   cleanup: () => speakerAndHeadset(),
 };
 
+export const SOUND_MANAGER_GONE_SCENARIO: DesktopScenario = {
+  name: 'sound-session-manager-gone',
+  // An explanation: in the gym WirePlumber is no unit (the session has no user manager), so there is nothing Steward
+  // could start again; where it is one, the proposal restarts wireplumber.service (soundState.spec.ts's playbook).
+  title: 'WirePlumber ended and not started again: PipeWire has no session manager (real PipeWire and WirePlumber)',
+  core: true,
+  needs: [pipeWirePart],
+  fault: () => started(pipewire, 'PipeWire').stopSessionManager(),
+  expect: {
+    finding: { kind: SOUND_UNAVAILABLE, subject: NO_OUTPUT },
+    firstStep: 'info.sound',
+    noChange: true,
+    says: ['WirePlumber, which gives PipeWire its sound devices, is not running', 'signing out and in again'],
+  },
+  async cleanup() {
+    await started(pipewire, 'PipeWire').startSessionManager();
+    await speakerAndHeadset();
+  },
+};
+
 export const SOUND_MUTED_SCENARIO: DesktopScenario = {
   name: 'sound-muted-while-playing',
   title: 'The chosen output muted while a program plays into it (real PipeWire and WirePlumber; pw-cat plays silence)',
