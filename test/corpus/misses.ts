@@ -52,7 +52,11 @@ interface ProvenLines {
   err: number;
   warning: number;
   below: number;
+  /** Of those below warning, the ones at debug. */
+  debug: number;
   pam: number;
+  /** The PAM module lines per module and stage ("pam_unix:auth"), as pam_syslog names them. */
+  pamStages: Record<string, number>;
   pamNoPassword: number;
   /** The most such lines of one writer in one missed case. */
   pamNoPasswordInACase: number;
@@ -105,6 +109,8 @@ const AREAS: Partial<Record<CorpusClass, DesktopArea>> = {
 const PAM_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 // pam_unix's words where the program's conversation brought no password (cancelled, or it could not ask).
 const PAM_NO_PASSWORD = /conversation failed|could not identify password/;
+// pam_syslog's prefix: the module and the stage ("pam_unix(gdm-password:auth): …").
+const PAM_STAGE = /^(pam_[\w-]+)\([\w.-]+:(\w+)\): /;
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -184,7 +190,9 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
         err: 0,
         warning: 0,
         below: 0,
+        debug: 0,
         pam: 0,
+        pamStages: {},
         pamNoPassword: 0,
         pamNoPasswordInACase: 0,
         job: 0,
@@ -195,7 +203,10 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
         uuidLike: 0,
       });
       by[levelOf(line!.priority)] += 1;
+      if (line!.priority === 7) by.debug += 1;
       if (PAM_MODULE.test(line!.message)) by.pam += 1;
+      const stage = PAM_STAGE.exec(line!.message);
+      if (stage) by.pamStages[`${stage[1]}:${stage[2]}`] = (by.pamStages[`${stage[1]}:${stage[2]}`] ?? 0) + 1;
       if (PAM_MODULE.test(line!.message) && PAM_NO_PASSWORD.test(line!.message)) {
         by.pamNoPassword += 1;
         noPasswordInCase[line!.name] = (noPasswordInCase[line!.name] ?? 0) + 1;
@@ -256,8 +267,12 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
       Object.entries(m.provenBy)
         .map(
           ([writer, by]) =>
-            `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.warning} at warning, ${by.below} below; ` +
-            `${by.pam} a PAM module's (${by.pamNoPassword} of them pam_unix's "no password", at most ` +
+            `\n    proven lines of ${writer}: ${by.err} at err or worse, ${by.warning} at warning, ${by.below} below ` +
+            `(${by.debug} at debug); ${by.pam} a PAM module's (` +
+            Object.entries(by.pamStages)
+              .map(([stage, count]) => `${stage} ${count}, `)
+              .join('') +
+            `${by.pamNoPassword} of them pam_unix's "no password", at most ` +
             `${by.pamNoPasswordInACase} in a case), ${by.saysFailed} saying it failed, ${by.errno} naming an errno ` +
             `(${by.deviceErrno} one that says the device failed), ${by.job} naming a print job, ` +
             `${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,

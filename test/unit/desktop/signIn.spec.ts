@@ -410,6 +410,14 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(HOMED, 'Activation failed: Required key not available').length).toBe(1);
     expect(verdict(HOMED, 'rui: changing state authenticating-for-acquire → active')).toEqual([]);
     expect(verdict({ ...HOMED, unit: 'session-2.scope', uid: 1000 }, wrong)).toEqual([]);
+    // pam_systemd_home's refusal names the user as "Home of user …", not its service.
+    expect(
+      verdict(
+        GDM,
+        'pam_systemd_home(gdm-password:auth): Home of user rui is currently not active, please log in locally first.',
+        3,
+      ),
+    ).toEqual([[SIGN_IN_FAILURE, 'rui', 'The home area of rui could not be opened at sign-in']]);
   });
 
   it('reads gnome-session’s word that the session cannot go on: a required component lost, or no screen to say so', () => {
@@ -467,6 +475,35 @@ describe('the sign-in-failure detector', () => {
         5,
       ),
     ).toEqual([]);
+  });
+
+  it('reads a lock screen getting no password on a second try as unlocking failing; one such try stays quiet', () => {
+    const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
+    const detector = new SignInFailureDetector(desktopWriters());
+    const at = (writer: Writer, message: string, index: number) =>
+      reportsOf(detector.detect(line(writer, message, 2, index))).map((r) => [r.subject, r.title]);
+    const firstTry = [
+      'pam_unix(swaylock:auth): conversation failed',
+      'pam_unix(swaylock:auth): auth could not identify password for [alice]',
+    ];
+    // A dialog cancelled or timed out, or a fingerprint that answered first: once, nothing.
+    expect(firstTry.flatMap((message, index) => at(swaylock, message, index))).toEqual([]);
+    expect(at(swaylock, 'pam_unix(swaylock:auth): conversation failed', 30)).toEqual([
+      ['alice', 'Unlocking the screen failed again for alice: the screen locker gave PAM no password to check'],
+    ]);
+    // A try long after the last is a first try again.
+    expect(at(swaylock, 'pam_unix(swaylock:auth): auth could not identify password for [alice]', 31)).toHaveSize(1);
+    expect(at(swaylock, 'pam_unix(swaylock:auth): conversation failed', 31 + 11 * 60)).toEqual([]);
+    // Not a lock screen: sudo's prompt left with Ctrl+C, twice, is not the desktop's sign-in.
+    const sudo: Writer = { comm: 'sudo', exe: '/usr/bin/sudo', uid: 1000, unit: 'session-2.scope' };
+    const other = new SignInFailureDetector(desktopWriters());
+    const sudoLines = [
+      'pam_unix(sudo:auth): conversation failed',
+      'pam_unix(sudo:auth): auth could not identify password for [alice]',
+      'pam_unix(sudo:auth): conversation failed',
+      'pam_unix(sudo:auth): auth could not identify password for [alice]',
+    ];
+    expect(sudoLines.flatMap((message, index) => reportsOf(other.detect(line(sudo, message, 2, index))))).toEqual([]);
   });
 
   it('reads any line of unix_chkpwd’s but a debug one as the password check not passing: it logs nothing else', () => {

@@ -88,6 +88,14 @@ const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user
 // words. The calls that decide whether the person gets in and gets a session; not closing one.
 const SDDM_PAM_RESULT = /^\[PAM\] (?:authenticate|acctMgmt|chAuthTok|setCred|openSession|start): (.*)$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
+// pam_unix's two lines for one try whose conversation brought no password (pam_unix_auth.c, support.c, at crit):
+// "conversation failed", then "auth could not identify password for [alice]". Once is a dialog cancelled or timed
+// out, or a fingerprint that answered first; a lock screen, which runs PAM only while the person unlocks, getting none
+// again on the next try cannot take the password it is given.
+const NO_PASSWORD = /^(?:conversation failed|auth could not identify password for \[([^\]]*)\])$/;
+const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
+/** How long after a try without a password the next one counts as tried again. */
+const RETRY_WINDOW_MS = 10 * 60_000;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
 // "the password for the login keyring was invalid.", "gnome-keyring-daemon failed to start correctly, exit code: 1",
 // "couldn't start the daemon". Not failures: its successes ("unlocked login keyring", "gnome-keyring-daemon started
@@ -144,6 +152,8 @@ const USER = [
   /^account (\S+) has expired/,
   /^user (\S+) \(\d+\)/,
   /^Too many logins \(max \d+\) for (\S+)/,
+  // pam_systemd_home's "Home of user alice is currently not active, …".
+  /^Home of user (\S+) is\b/,
 ];
 // systemd-homed's own words for an operation on a home that failed (home/homed-home.c, home_*_finish): "Authentication
 // failed: Password for home rui is incorrect or not sufficient for authentication.", "Activation failed: Required key
@@ -481,6 +491,8 @@ export class SignInFailureDetector implements Detector {
   private readonly units: ComponentUnitDetector;
   /** When SDDM last said it was stopping its greeter. */
   private greeterStoppedAt = Number.NEGATIVE_INFINITY;
+  /** When each lock screen (its program and user) last ended a try whose conversation brought no password. */
+  private readonly triedWithoutPassword = new Map<string, { at: number; user: string }>();
 
   constructor(private readonly writers: Writers) {
     this.units = new ComponentUnitDetector('sign-in', SIGN_IN_FAILURE, writers, 'warning');
@@ -543,6 +555,16 @@ export class SignInFailureDetector implements Detector {
         }),
         'warning',
       );
+    const again = writerName === 'screen-locker' ? this.noPasswordAgain(read) : null;
+    if (again !== null)
+      return this.report(
+        event,
+        again,
+        format(_('Unlocking the screen failed again for {user}: the screen locker gave PAM no password to check'), {
+          user: again,
+        }),
+        'warning',
+      );
     const failure = signInFailure(read.entry, this.writers);
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
@@ -577,6 +599,23 @@ export class SignInFailureDetector implements Detector {
     if (!crashed) return [];
     const title = format(_('{component} crashed'), { component: crashed.title });
     return this.report(event, crashed.name, title, 'warning');
+  }
+
+  /**
+   * A lock screen's pam_unix line that its conversation brought no password, on a try after one that ended so within
+   * RETRY_WINDOW_MS: the user tried (or the screen locker), or null.
+   */
+  private noPasswordAgain(event: Extract<WatchEvent, { type: 'journal' }>): string | null {
+    const pam = PAM_LINE.exec(event.entry.message);
+    if (!pam || pam[1] !== 'pam_unix' || pam[3] !== 'auth') return null;
+    const said = NO_PASSWORD.exec(pam[4] ?? '');
+    if (!said) return null;
+    const key = `${event.entry.fields._EXE}\0${event.entry.fields._UID}`;
+    const at = event.at.getTime();
+    const lastTry = this.triedWithoutPassword.get(key);
+    const user = said[1] || lastTry?.user || 'screen-locker';
+    if (NO_PASSWORD_TRY_ENDS.test(pam[4] ?? '')) this.triedWithoutPassword.set(key, { at, user });
+    return lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS ? user : null;
   }
 
   /** Whether SDDM's line is its greeter being stopped, or the greeter's end that follows it. */
