@@ -811,8 +811,26 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(SHELL, 'Failed to start gdm-password verification for alice: Timeout was reached', 4).length).toBe(
       1,
     );
+    // Its other init errors: GDM gave it no conversation at all, and the screen says "Authentication error".
+    const channel =
+      'JS ERROR: Failed to open reauthentication channel: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying\n_openReauthenticationChannel@resource:///org/gnome/shell/gdm/util.js:527:38';
+    expect(verdict(SHELL, channel, 4)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm',
+        'The login or lock screen could not get a password check from GDM: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying',
+      ],
+    ]);
+    expect(
+      verdict(SHELL, 'JS ERROR: Failed to obtain user verifier: Gio.IOErrorEnum: Timeout was reached', 4),
+    ).toHaveSize(1);
+    expect(verdict(SHELL, 'Failed to start gdm-smartcard verification: Timeout was reached', 4)).toHaveSize(1);
     // Not a service that is no sign-in's, nor a program that is no shell.
     expect(verdict(SHELL, 'Failed to start foo-bar for alice: Timeout was reached', 4)).toEqual([]);
+    expect(verdict(SHELL, 'Failed to start foo-bar verification: Timeout was reached', 4)).toEqual([]);
+    expect(
+      verdict({ ...SHELL, exe: '/usr/bin/evolution' }, 'Failed to obtain user verifier: Timeout was reached', 4),
+    ).toEqual([]);
     expect(
       verdict({ ...SHELL, exe: '/usr/bin/evolution' }, 'Failed to start gdm-password for alice: Timeout', 4),
     ).toEqual([]);

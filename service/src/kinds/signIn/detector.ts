@@ -271,18 +271,33 @@ function sessionLost(entry: JournalEntry, writer: string | undefined): string | 
 // "Failed to start gdm-fingerprint for alice: …" before, as a JS ERROR where it was not caught. Only a desktop PAM
 // service: the words name what did not start.
 const SHELL_VERIFIER_FAILED = /^(?:JS ERROR: )?Failed to start ([\w.-]+) (?:verification )?for (\S+?): (.*)$/s;
+// The verifier's other init errors (_reportInitError, GNOME 3.x to 49): GDM did not give it a conversation at all,
+// "Failed to open reauthentication channel: …" on the lock screen, "Failed to obtain user verifier: …", and a service
+// started for no user yet. The screen then says "Authentication error" and no password is checked.
+const SHELL_VERIFIER_UNREACHED =
+  /^(?:JS ERROR: )?(Failed to (?:open reauthentication channel|obtain user verifier|start ([\w.-]+) verification)): (.*)$/s;
 const SHELLS = new Set(['gnome-shell', 'login-screen']);
 
-/** The shell's word that GDM could not start a sign-in conversation: the service, the user and why, or null. */
+/**
+ * The shell's word that GDM could not start a sign-in conversation: the service, the user (empty where none was
+ * named) and why, or null.
+ */
 function shellVerifierFailure(
   entry: JournalEntry,
   writer: string | undefined,
 ): { service: string; user: string; why: string } | null {
   if (writer === undefined || !SHELLS.has(writer)) return null;
+  const firstLine = (text: string) => text.split('\n')[0] ?? '';
   const match = SHELL_VERIFIER_FAILED.exec(entry.message);
-  if (!match) return null;
-  const [, service = '', user = '', why = ''] = match;
-  return isDesktopPamService(service) ? { service, user, why: why.split('\n')[0] ?? '' } : null;
+  if (match) {
+    const [, service = '', user = '', why = ''] = match;
+    return isDesktopPamService(service) ? { service, user, why: firstLine(why) } : null;
+  }
+  const unreached = SHELL_VERIFIER_UNREACHED.exec(entry.message);
+  if (!unreached) return null;
+  const [, , service, why = ''] = unreached;
+  if (service !== undefined && !isDesktopPamService(service)) return null;
+  return { service: service ?? '', user: '', why: firstLine(why) };
 }
 
 // SDDM stopping its greeter once the person's session starts (src/daemon/Greeter.cpp, stop): "Greeter stopping...". The
@@ -547,12 +562,16 @@ export class SignInFailureDetector implements Detector {
     if (verifier)
       return this.report(
         event,
-        verifier.user,
-        format(_('GDM could not start {service} for {user}: {reason}'), {
-          service: verifier.service,
-          user: verifier.user,
-          reason: cleanLine(verifier.why, 160),
-        }),
+        verifier.user || 'gdm',
+        verifier.user
+          ? format(_('GDM could not start {service} for {user}: {reason}'), {
+              service: verifier.service,
+              user: verifier.user,
+              reason: cleanLine(verifier.why, 160),
+            })
+          : format(_('The login or lock screen could not get a password check from GDM: {reason}'), {
+              reason: cleanLine(verifier.why, 160),
+            }),
         'warning',
       );
     const again = writerName === 'screen-locker' ? this.noPasswordAgain(read) : null;
