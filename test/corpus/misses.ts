@@ -55,6 +55,8 @@ interface ProvenLines {
   /** Of those below warning, the ones at debug. */
   debug: number;
   pam: number;
+  /** libpam's own lines ("PAM unable to dlopen(…)", "PAM adding faulty module: …"). */
+  libpam: number;
   /** The PAM module lines per module and stage ("pam_unix:auth"), as pam_syslog names them. */
   pamStages: Record<string, number>;
   pamNoPassword: number;
@@ -192,6 +194,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
         below: 0,
         debug: 0,
         pam: 0,
+        libpam: 0,
         pamStages: {},
         pamNoPassword: 0,
         pamNoPasswordInACase: 0,
@@ -205,6 +208,7 @@ export function missesOf(cases: readonly CorpusCase[], outcomes: readonly CaseOu
       by[levelOf(line!.priority)] += 1;
       if (line!.priority === 7) by.debug += 1;
       if (PAM_MODULE.test(line!.message)) by.pam += 1;
+      if (/^PAM /.test(line!.message)) by.libpam += 1;
       const stage = PAM_STAGE.exec(line!.message);
       if (stage) by.pamStages[`${stage[1]}:${stage[2]}`] = (by.pamStages[`${stage[1]}:${stage[2]}`] ?? 0) + 1;
       if (PAM_MODULE.test(line!.message) && PAM_NO_PASSWORD.test(line!.message)) {
@@ -273,7 +277,7 @@ export function missesLines(misses: Record<string, ClassMisses>): string[] {
               .map(([stage, count]) => `${stage} ${count}, `)
               .join('') +
             `${by.pamNoPassword} of them pam_unix's "no password", at most ` +
-            `${by.pamNoPasswordInACase} in a case), ${by.saysFailed} saying it failed, ${by.errno} naming an errno ` +
+            `${by.pamNoPasswordInACase} in a case), ${by.libpam} libpam's own, ${by.saysFailed} saying it failed, ${by.errno} naming an errno ` +
             `(${by.deviceErrno} one that says the device failed), ${by.job} naming a print job, ` +
             `${by.extensionFile} naming an extension's file, ${by.uuidLike} a name@domain`,
         )
