@@ -562,7 +562,7 @@ export class SignInFailureDetector implements Detector {
     if (verifier)
       return this.report(
         event,
-        verifier.user || 'gdm',
+        verifier.user || (writerName ?? 'gdm'),
         verifier.user
           ? format(_('GDM could not start {service} for {user}: {reason}'), {
               service: verifier.service,
