@@ -36,95 +36,57 @@ export class PrinterStoppedDetector implements Detector {
   detect(event: WatchEvent): DetectorOutput[] {
     if (event.type !== 'desktop' || event.desktop.kind !== 'printer') return [];
     const { printer } = event.desktop;
+    const at = event.at;
     if (!stoppedByCups(printer)) {
-      if (!printer.acceptingJobs) return this.rejecting(printer, event.at);
+      if (!printer.acceptingJobs) return report(printer, refusalWords(printer), REJECTING_EVIDENCE, at);
       // Before a held job: releasing it prints nothing while the printer cannot print.
-      return deviceErrors(printer.reasons).length > 0
-        ? this.deviceError(printer, event.at)
-        : this.held(printer, event.at);
+      return deviceErrors(printer.reasons).length > 0 ? deviceError(printer, at) : held(printer, at);
     }
     const reasons = printer.reasons.join(', ');
     const title = printer.stateMessage
       ? format(_('Printer {printer} is stopped: {message}'), { printer: printer.name, message: printer.stateMessage })
       : format(_('Printer {printer} is stopped'), { printer: printer.name });
-    return [
-      {
-        report: {
-          kind: PRINTER_PROBLEM,
-          severity: 'warning',
-          subject: printer.name,
-          title,
-          evidence: [
-            {
-              kind: 'text',
-              text: reasons
-                ? format(_('CUPS reports the queue stopped ({reasons})'), { reasons })
-                : _('CUPS reports the queue stopped'),
-              at: event.at,
-            },
-          ],
-          at: event.at,
-        },
-      },
-    ];
+    const evidence = reasons
+      ? format(_('CUPS reports the queue stopped ({reasons})'), { reasons })
+      : _('CUPS reports the queue stopped');
+    return report(printer, title, evidence, at);
   }
+}
 
-  /** A queue that refuses new jobs: each print sent to it fails at once. */
-  private rejecting(printer: PrinterState, at: Date): DetectorOutput[] {
-    return [
-      {
-        report: {
-          kind: PRINTER_PROBLEM,
-          severity: 'warning',
-          subject: printer.name,
-          title: refusalWords(printer),
-          evidence: [{ kind: 'text', text: REJECTING_EVIDENCE, at }],
-          at,
-        },
+function report(printer: PrinterState, title: string, evidence: string, at: Date): DetectorOutput[] {
+  return [
+    {
+      report: {
+        kind: PRINTER_PROBLEM,
+        severity: 'warning',
+        subject: printer.name,
+        title,
+        evidence: [{ kind: 'text', text: evidence, at }],
+        at,
       },
-    ];
-  }
+    },
+  ];
+}
 
-  /** A printer that says it cannot print until someone sees to it: nothing on the computer fixes that. */
-  private deviceError(printer: PrinterState, at: Date): DetectorOutput[] {
-    const errors = deviceErrors(printer.reasons);
-    return [
-      {
-        report: {
-          kind: PRINTER_PROBLEM,
-          severity: 'warning',
-          subject: printer.name,
-          title: format(_('Printer {printer} cannot print: {problem}'), {
-            printer: printer.name,
-            problem: errors.map(reasonWords).join('; '),
-          }),
-          evidence: [{ kind: 'text', text: `${DEVICE_EVIDENCE} ${errors.map((e) => `${e}-error`).join(', ')}`, at }],
-          at,
-        },
-      },
-    ];
-  }
+/** A printer that says it cannot print until someone sees to it: nothing on the computer fixes that. */
+function deviceError(printer: PrinterState, at: Date): DetectorOutput[] {
+  const errors = deviceErrors(printer.reasons);
+  const title = format(_('Printer {printer} cannot print: {problem}'), {
+    printer: printer.name,
+    problem: errors.map(reasonWords).join('; '),
+  });
+  return report(printer, title, `${DEVICE_EVIDENCE} ${errors.map((e) => `${e}-error`).join(', ')}`, at);
+}
 
-  /** A running queue with a job cupsd holds: the job waits until someone releases it. */
-  private held(printer: PrinterState, at: Date): DetectorOutput[] {
-    const [job] = printer.heldJobs;
-    if (job === undefined) return [{ resolve: { kind: PRINTER_PROBLEM, subject: printer.name, at } }];
-    return [
-      {
-        report: {
-          kind: PRINTER_PROBLEM,
-          severity: 'warning',
-          subject: printer.name,
-          title: format(_('Printer {printer} holds job {job}: it waits until it is released'), {
-            printer: printer.name,
-            job: String(job),
-          }),
-          evidence: [{ kind: 'text', text: `${HELD_EVIDENCE}: ${printer.heldJobs.join(', ')}`, at }],
-          at,
-        },
-      },
-    ];
-  }
+/** A running queue with a job cupsd holds: the job waits until someone releases it. */
+function held(printer: PrinterState, at: Date): DetectorOutput[] {
+  const [job] = printer.heldJobs;
+  if (job === undefined) return [{ resolve: { kind: PRINTER_PROBLEM, subject: printer.name, at } }];
+  const title = format(_('Printer {printer} holds job {job}: it waits until it is released'), {
+    printer: printer.name,
+    job: String(job),
+  });
+  return report(printer, title, `${HELD_EVIDENCE}: ${printer.heldJobs.join(', ')}`, at);
 }
 
 /** A queue that refuses new jobs, in a person's words, with the administrator's reason where it has one. */

@@ -285,19 +285,19 @@ const SHELLS = new Set(['gnome-shell', 'login-screen']);
 function shellVerifierFailure(
   entry: JournalEntry,
   writer: string | undefined,
-): { service: string; user: string; why: string } | null {
+): { service: string; user: string; why: string; screen: string } | null {
   if (writer === undefined || !SHELLS.has(writer)) return null;
   const firstLine = (text: string) => text.split('\n')[0] ?? '';
   const match = SHELL_VERIFIER_FAILED.exec(entry.message);
   if (match) {
     const [, service = '', user = '', why = ''] = match;
-    return isDesktopPamService(service) ? { service, user, why: firstLine(why) } : null;
+    return isDesktopPamService(service) ? { service, user, why: firstLine(why), screen: writer } : null;
   }
   const unreached = SHELL_VERIFIER_UNREACHED.exec(entry.message);
   if (!unreached) return null;
   const [, , service, why = ''] = unreached;
   if (service !== undefined && !isDesktopPamService(service)) return null;
-  return { service: service ?? '', user: '', why: firstLine(why) };
+  return { service: service ?? '', user: '', why: firstLine(why), screen: writer };
 }
 
 // SDDM stopping its greeter once the person's session starts (src/daemon/Greeter.cpp, stop): "Greeter stopping...". The
@@ -562,7 +562,7 @@ export class SignInFailureDetector implements Detector {
     if (verifier)
       return this.report(
         event,
-        verifier.user || (writerName ?? 'gdm'),
+        verifier.user || verifier.screen,
         verifier.user
           ? format(_('GDM could not start {service} for {user}: {reason}'), {
               service: verifier.service,
