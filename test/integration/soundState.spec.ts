@@ -684,6 +684,31 @@ describe('WirePlumber gone (a private PipeWire of its own, WirePlumber ended and
       { env: pipewire.env },
     );
     await until('WirePlumber back', (state) => state.managed && state.sinks.some((sink) => sink.name === marker));
+    // A choice made after the restart reaches the source that saw it and one started since: the `default` metadata
+    // is a new object, which each of them follows.
+    const choose = (name: string) =>
+      run(
+        'pw-metadata',
+        ['-n', 'default', '0', 'default.configured.audio.sink', `{ "name": "${name}" }`, 'Spa:String:JSON'],
+        { env: pipewire.env },
+      );
+    const later = new Heard();
+    const laterSource = new PipeWireSource({ name: 'desktop.sound.later', log, env: pipewire.env, settleMs: 50 });
+    await laterSource.start(later.take);
+    try {
+      await later.until('a first state', (state) => state.sinks.some((sink) => sink.name === marker));
+      await choose(marker);
+      for (const each of [heard, later])
+        await each.until(
+          'the marker chosen',
+          (state) => state.defaultSink === marker && state.configuredSink === marker,
+        );
+      await choose(SINK);
+      for (const each of [heard, later])
+        await each.until('the speaker chosen', (state) => state.defaultSink === SINK && state.configuredSink === SINK);
+    } finally {
+      await laterSource.stop();
+    }
     const markerId = heard.last()!.sinks.find((sink) => sink.name === marker)!.id;
     await run('pw-cli', ['destroy', String(markerId)], { env: pipewire.env });
     await until('the speaker as the default again', (state) => state.defaultSink === SINK && state.sinks.length === 1);
