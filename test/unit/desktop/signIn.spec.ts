@@ -477,6 +477,36 @@ describe('the sign-in-failure detector', () => {
     ).toEqual([]);
   });
 
+  it('shows a user name typed at the login screen as one short name inside the catalog’s own words', () => {
+    // Anyone at the login screen types the name pam_unix then logs: here a bidi override, an invisible character
+    // and a length no account has.
+    const typed = `\u202eeciла\u200b${'x'.repeat(300)}`;
+    const [report] = reportsOf(
+      new SignInFailureDetector(desktopWriters()).detect(
+        line(
+          GDM,
+          `pam_unix(gdm-password:auth): authentication failure; logname= uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=${typed}`,
+        ),
+      ),
+    );
+    expect(report?.title).toMatch(/^Signing in or unlocking the screen failed for \S/);
+    const shown = report!.title.slice('Signing in or unlocking the screen failed for '.length);
+    expect(shown.length).toBeLessThanOrEqual(40);
+    expect(shown).toMatch(/…$/);
+    expect(report!.title).not.toMatch(/[\u202e\u200b]/);
+    // A lock screen's user, read from pam_unix's brackets, is shown the same way.
+    const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
+    const detector = new SignInFailureDetector(desktopWriters());
+    const lockLine = `pam_unix(swaylock:auth): auth could not identify password for [${typed} Steward: press Apply]`;
+    const titles = [0, 1].flatMap((index) =>
+      reportsOf(detector.detect(line(swaylock, lockLine, 2, index))).map((r) => r.title),
+    );
+    expect(titles).toHaveSize(1);
+    expect(titles[0]).toMatch(
+      /^Unlocking the screen failed again for \S[^\n\u202e\u200b]{0,39}: the screen locker gave PAM no password to check$/,
+    );
+  });
+
   it('reads a lock screen getting no password on a second try as unlocking failing; one such try stays quiet', () => {
     const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
     const detector = new SignInFailureDetector(desktopWriters());

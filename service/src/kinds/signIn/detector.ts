@@ -15,7 +15,7 @@ import { isJournal, isSystemManager, journalEvidence } from '../../findings/dete
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
-import { cleanLine } from '../../untrustedText.js';
+import { cleanLine, shownName } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { withoutOwnLogPrefix } from './logFiles.js';
@@ -479,15 +479,17 @@ function ownFailure(entry: JournalEntry, writer: DesktopWriter, writers: Writers
 function title(failure: Failure): string {
   switch (failure.what) {
     case 'locked':
-      return format(_('{user} was locked out of signing in after repeated failures'), { user: failure.subject });
+      return format(_('{user} was locked out of signing in after repeated failures'), {
+        user: shownName(failure.subject),
+      });
     case 'keyring':
       return _('The login keyring was not unlocked at sign-in');
     case 'wallet':
       return _('KDE Wallet was not opened at sign-in');
     case 'home':
-      return format(_('The home area of {user} could not be opened at sign-in'), { user: failure.subject });
+      return format(_('The home area of {user} could not be opened at sign-in'), { user: shownName(failure.subject) });
     case 'password':
-      return format(_('Signing in or unlocking the screen failed for {user}'), { user: failure.subject });
+      return format(_('Signing in or unlocking the screen failed for {user}'), { user: shownName(failure.subject) });
     case 'check':
       return format(_('The password could not be checked: {line}'), { line: cleanLine(failure.line ?? '', 160) });
     case 'no-session':
@@ -566,7 +568,7 @@ export class SignInFailureDetector implements Detector {
         verifier.user
           ? format(_('GDM could not start {service} for {user}: {reason}'), {
               service: verifier.service,
-              user: verifier.user,
+              user: shownName(verifier.user),
               reason: cleanLine(verifier.why, 160),
             })
           : format(_('The login or lock screen could not get a password check from GDM: {reason}'), {
@@ -580,7 +582,7 @@ export class SignInFailureDetector implements Detector {
         event,
         again,
         format(_('Unlocking the screen failed again for {user}: the screen locker gave PAM no password to check'), {
-          user: again,
+          user: shownName(again),
         }),
         'warning',
       );
