@@ -64,6 +64,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     const READ_ON_SCREEN: Record<string, string> = {
       'extension-enable-throws': 'extensions.disable',
       'sound-default-gone': 'sound.set_default_sink',
+      'sound-muted-other-output': 'sound.unmute',
     };
 
     const row = (name: string) => {
@@ -387,6 +388,15 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       )
         .withContext(JSON.stringify(menuTexts))
         .toBeTrue();
+    });
+
+    it('shows the muted output a program plays into by its name, its button unmuting that output', () => {
+      expectOnScreen(
+        'sound-muted-other-output',
+        'The sound output Test speaker is muted while pw-cat plays',
+        'Unmute Test speaker',
+        true,
+      );
     });
 
     it('leaves no error in the shell’s journal but the broken extensions’ and the one the gym made', async () => {

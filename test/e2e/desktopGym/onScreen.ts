@@ -29,6 +29,16 @@ const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.t
 /** MessageTray.Urgency.LOW: GNOME Shell shows no banner for it, only the dot by the clock and the message list. */
 const LOW = 0;
 
+/** messageTray.js's State.SHOWN: a banner on screen, neither coming nor going. */
+const SHOWN = 2;
+/** The banner's title on screen now; another's, fully shown, is let go as Escape on it does. */
+const letGoOfOthers = (title: string) => `(() => {
+  const tray = Main.messageTray;
+  const top = tray._notification?.title ?? null;
+  if (top !== null && top !== ${JSON.stringify(title)} && tray._notificationState === ${SHOWN}) tray._expireNotification();
+  return top;
+})()`;
+
 export interface SeenProposal {
   /** The notification's buttons, as the tray holds them. */
   notificationActions: string[];
@@ -77,8 +87,9 @@ export class OnScreen {
     // Expanded, as under the pointer, the banner shows its buttons; without one, the clock's menu lists it, and
     // its expand button shows them.
     if (banner) {
-      // Banners come one at a time: one before it may still be on screen.
-      const onTop = async () => (await evaluate('Main.messageTray._notification?.title ?? null')) === title;
+      // Banners come one at a time, and GNOME Shell keeps one on screen until the person, idle here, is back at the
+      // computer: one before it is let go once it is fully shown, as Escape on it does (_onNotificationKeyRelease).
+      const onTop = async () => (await evaluate(letGoOfOthers(title))) === title;
       await this.#until(onTop, `the banner “${title}”`, name);
       await evaluate('Main.messageTray._banner?.expand(false)');
     } else await this.#expandListed(title, name);
