@@ -65,6 +65,7 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       'extension-enable-throws': 'extensions.disable',
       'sound-default-gone': 'sound.set_default_sink',
       'sound-muted-other-output': 'sound.unmute',
+      'printing-stopped-with-reason': 'printing.resume_printer',
     };
 
     const row = (name: string) => {
@@ -89,6 +90,8 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         // As a person who asked for every notification in Steward's preferences: a gone default output is
         // information (sound plays elsewhere), which the default level ('warnings') shows in the menu only.
         async beforeFault(scenario) {
+          // A person at the computer, who has read the results of the scenarios before.
+          await onScreen.letBannersGo();
           await shellEval(
             opened.session.bus,
             notificationLevel(scenario.name === 'sound-default-gone' ? 'all' : 'warnings'),
@@ -397,6 +400,19 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
         'Unmute Test speaker',
         true,
       );
+    });
+
+    it('shows an administrator’s reason for a stopped queue as the heading, its button resuming the queue', () => {
+      const menuTexts = expectOnScreen(
+        'printing-stopped-with-reason',
+        `Printer ${QUEUE} is stopped: ${STOP_REASON}`,
+        `Resume Printer ${QUEUE}`,
+        true,
+      );
+      // The reason is read before the change in the menu too.
+      const reasonAt = menuTexts.findIndex((text) => text.includes(STOP_REASON));
+      expect(reasonAt).toBeGreaterThanOrEqual(0);
+      expect(reasonAt).toBeLessThan(menuTexts.indexOf(`Resume Printer ${QUEUE}`));
     });
 
     it('leaves no error in the shell’s journal but the broken extensions’ and the one the gym made', async () => {

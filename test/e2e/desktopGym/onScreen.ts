@@ -29,14 +29,21 @@ const NOTIFICATIONS = `Main.messageTray.getSources().filter((source) => source.t
 /** MessageTray.Urgency.LOW: GNOME Shell shows no banner for it, only the dot by the clock and the message list. */
 const LOW = 0;
 
-/** messageTray.js's State.SHOWN: a banner on screen, neither coming nor going. */
+// messageTray.js's State: no banner, and one on screen, neither coming nor going.
+const HIDDEN = 0;
 const SHOWN = 2;
-/** The banner's title on screen now; another's, fully shown, is let go as Escape on it does. */
-const letGoOfOthers = (title: string) => `(() => {
+/**
+ * JavaScript for the shell: lets the banner on screen go once it is fully shown, as Escape on it does, unless it is
+ * titled `keep`. With none on screen and some waiting, the tray looks at its queue again, as any event has it do: in
+ * the idle session none may come (a result told while the banner before it was going stayed queued, unseen).
+ */
+const letGoUnless = (keep: string | null) => `(() => {
   const tray = Main.messageTray;
   const top = tray._notification?.title ?? null;
-  if (top !== null && top !== ${JSON.stringify(title)} && tray._notificationState === ${SHOWN}) tray._expireNotification();
-  return top;
+  if (top !== null && top !== ${JSON.stringify(keep)} && tray._notificationState === ${SHOWN}) tray._expireNotification();
+  if (top === null && tray.queueCount > 0 && tray._notificationState === ${HIDDEN}) tray._updateState();
+  return { top, queued: tray.queueCount, state: tray._notificationState,
+    waiting: tray._notificationQueue.map((n) => n.title) };
 })()`;
 
 export interface SeenProposal {
@@ -57,6 +64,23 @@ export class OnScreen {
     private readonly a11y: AccessibilityBus,
     private readonly artifacts: string,
   ) {}
+
+  /**
+   * Lets every banner go, the one on screen and those queued behind it, as a person at the computer reads each and
+   * moves on. GNOME Shell keeps a banner on screen while the session is idle, as the gym's is, and queues at most
+   * three behind it: a notification that comes while the queue is full gets no banner at all (messageTray.js,
+   * MAX_NOTIFICATIONS_IN_QUEUE), only a place in the clock's message list.
+   */
+  async letBannersGo(): Promise<void> {
+    let seen: { top: string | null; queued: number } | undefined;
+    const gone = async () => {
+      seen = (await shellEval(this.session.bus, letGoUnless(null))) as typeof seen;
+      return seen?.top === null && seen.queued === 0;
+    };
+    await waitFor(gone, 'the banners on screen to go', ON_SCREEN_TIMEOUT_MS).catch((error: Error) => {
+      throw new Error(`${error.message}: last ${JSON.stringify(seen)}`);
+    });
+  }
 
   /** The shell's accessible tree as it is now. */
   async screen(): Promise<AccessibleNode> {
@@ -89,7 +113,7 @@ export class OnScreen {
     if (banner) {
       // Banners come one at a time, and GNOME Shell keeps one on screen until the person, idle here, is back at the
       // computer: one before it is let go once it is fully shown, as Escape on it does (_onNotificationKeyRelease).
-      const onTop = async () => (await evaluate(letGoOfOthers(title))) === title;
+      const onTop = async () => ((await evaluate(letGoUnless(title))) as { top: string | null }).top === title;
       await this.#until(onTop, `the banner “${title}”`, name);
       await evaluate('Main.messageTray._banner?.expand(false)');
     } else await this.#expandListed(title, name);
