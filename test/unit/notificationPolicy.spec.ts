@@ -209,6 +209,24 @@ describe('notification policy', () => {
       );
     });
 
+    it('leaves out of the body what the heading or the button already says, whatever its case', () => {
+      const stopped = 'Printer GymOffice is stopped: Toner being replaced: back at noon';
+      const full = restart();
+      const queue = { ...full.actions[0]!, shown: true, answer: `${stopped}\nCUPS’s reasons: paused` };
+      const resume = { ...full.actions[1]!, preview: 'Resume Printer GymOffice', label: 'Resume Printer GymOffice' };
+      const proposal = { ...full, title: 'Resume printer GymOffice', actions: [queue, resume] };
+      const news: News = {
+        kind: 'proposal',
+        proposal,
+        severity: 'warning',
+        finding: { ...finding('1', 'warning'), title: stopped },
+      };
+      const text = notificationFor([news], translations);
+      expect(text.title).toBe(stopped);
+      expect(text.applyLabel).toBe('Resume Printer GymOffice');
+      expect(text.body.split(LINE_BREAK)).toEqual(['backup.service stopped with exit code 3.']);
+    });
+
     it('tells a step that ran as its proposal was shown in that proposal, not in a notification of its own', () => {
       const full = restart();
       const logs = { ...full.actions[0]!, shown: true, answer: 'exit code 3' };

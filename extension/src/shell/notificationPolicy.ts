@@ -86,6 +86,8 @@ function causeLine(proposal: Proposal, said: string[], _: Gettext): string {
   return proposal.explainedByModel ? format(_('The model says: {explanation}'), { explanation: line }) : line;
 }
 
+const sameWords = (a: string, b: string) => b !== '' && bare(a).toLocaleLowerCase() === bare(b).toLocaleLowerCase();
+
 /** What a step that only read found, in one line: its answer's first line, which says it in plain words. */
 const gistOf = (answer: string) => oneLine(answer.replace(/\n[^]*$/, '').replace(/:$/, ''));
 
@@ -157,11 +159,17 @@ export function notificationFor(items: News[], { _, ngettext }: Translations): N
   const { proposal } = news;
   const action = primaryAction(proposal);
   const title = headingOf(proposal, news.finding);
-  const found = proposal.actions.filter((step) => step.shown && step.answer !== '').map((step) => gistOf(step.answer));
   const change = action && !action.readOnly ? buttonLabel(action) : '';
+  // A line that says again what the heading or the button says, whatever its case ("Resume printer x" beside the
+  // button "Resume Printer x"), tells the person nothing more.
+  const said = (line: string) => [title, change].some((shown) => sameWords(line, shown));
+  const found = proposal.actions
+    .filter((step) => step.shown && step.answer !== '')
+    .map((step) => gistOf(step.answer))
+    .filter((gist) => !said(gist));
   // The proposal's own title where it says more than the finding and the button: "Restart x: port 80 is free now";
   // a step that only looks is named by Details ("See why x failed").
-  const also = !change || [title, change].includes(proposal.title) ? '' : proposal.title;
+  const also = !change || said(proposal.title) ? '' : proposal.title;
   return {
     title,
     body: bodyOf([causeLine(proposal, [title, proposal.title], _), ...found, also]),
