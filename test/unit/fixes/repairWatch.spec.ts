@@ -100,7 +100,9 @@ describe('RepairWatch on a busy day', () => {
     const added = redrafts.length;
     watch.sync();
     while (!redrafts.slice(added).includes(21)) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(redrafts.slice(added).indexOf(21)).toBeLessThanOrEqual(1);
+    // Ahead of it at most the look under way and the one look the jobs queued before it came: on a busy machine the
+    // last job's changes may settle after the waits above, and the look they queue is due before the new proposal.
+    expect(redrafts.slice(added).indexOf(21)).toBeLessThanOrEqual(2);
     await watch.stop();
     // However many jobs ended while they waited, each proposal was looked at again at most once per look it had
     // queued: the first drafts, and no more than one look waiting beside the one under way.
