@@ -111,8 +111,7 @@ export class OnScreen {
     // Expanded, as under the pointer, the banner shows its buttons; without one, the clock's menu lists it, and
     // its expand button shows them.
     if (banner) {
-      // Banners come one at a time, and GNOME Shell keeps one on screen until the person, idle here, is back at the
-      // computer: one before it is let go once it is fully shown, as Escape on it does (_onNotificationKeyRelease).
+      // Banners come one at a time: those before it are let go (letGoUnless).
       const onTop = async () => ((await evaluate(letGoUnless(title))) as { top: string | null }).top === title;
       await this.#until(onTop, `the banner “${title}”`, name);
       await evaluate('Main.messageTray._banner?.expand(false)');
