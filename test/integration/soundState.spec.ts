@@ -252,6 +252,13 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
       const preview = await unmuteOutput.preview({ name: A }, context);
       expect(preview.summary).withContext(context_).toBe(says[0]!);
       expect(preview.changesNothing).withContext(context_).toBeFalse();
+      // The device as a person reads it, then the command and PipeWire's node name it runs on.
+      expect(preview.details.slice(1))
+        .withContext(context_)
+        .toEqual([
+          ...(mute ? [`Turn off the mute of Sink A (wpctl set-mute on ${A})`] : []),
+          ...(volume === 0 ? [`Set the volume of Sink A to half its range (wpctl set-volume on ${A})`] : []),
+        ]);
       const outcome = await unmuteOutput.run({ name: A }, context, noProgress);
       expect(outcome.summary).withContext(context_).toBe(says[1]!);
       if ('impossible' in outcome.undo) throw new Error(`no undo: ${outcome.undo.impossible}`);
@@ -269,9 +276,14 @@ describe('Sound from PipeWire’s own state (a private PipeWire and WirePlumber,
 
       // The undo the outcome named, as the executor runs it: the mute and the volume as they were.
       const undo = muteOutput.params.parse(outcome.undo.params);
-      expect((await muteOutput.preview(undo, context)).summary)
+      const undoPreview = await muteOutput.preview(undo, context);
+      expect(undoPreview.summary).withContext(context_).toBe(says[3]!);
+      expect(undoPreview.details.slice(1))
         .withContext(context_)
-        .toBe(says[3]!);
+        .toEqual([
+          ...(mute ? [`Turn on the mute of Sink A (wpctl set-mute on ${A})`] : []),
+          ...(volume === 0 ? [`Set the volume of Sink A back to 0 (wpctl set-volume on ${A})`] : []),
+        ]);
       await muteOutput.run(undo, context, noProgress);
       await until('A as it was', (state) => {
         const now = state.sinks.find((candidate) => candidate.name === A);

@@ -847,7 +847,7 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(SHELL, channel, 4)).toEqual([
       [
         SIGN_IN_FAILURE,
-        'gnome-shell',
+        'lock-screen',
         'The login or lock screen could not get a password check from GDM: Gio.DBusError: GDBus.Error:org.freedesktop.DBus.Error.NoReply: Message recipient disconnected from message bus without replying',
       ],
     ]);

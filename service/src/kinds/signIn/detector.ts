@@ -276,7 +276,9 @@ const SHELL_VERIFIER_FAILED = /^(?:JS ERROR: )?Failed to start ([\w.-]+) (?:veri
 // started for no user yet. The screen then says "Authentication error" and no password is checked.
 const SHELL_VERIFIER_UNREACHED =
   /^(?:JS ERROR: )?(Failed to (?:open reauthentication channel|obtain user verifier|start ([\w.-]+) verification)): (.*)$/s;
-const SHELLS = new Set(['gnome-shell', 'login-screen']);
+// What failed, as the subject: the login screen's shell checks a password for GDM's greeter, the person's shell only
+// to unlock its screen.
+const SCREEN_OF_SHELL: Record<string, string> = { 'login-screen': 'login-screen', 'gnome-shell': 'lock-screen' };
 
 /**
  * The shell's word that GDM could not start a sign-in conversation: the service, the user (empty where none was
@@ -286,18 +288,19 @@ function shellVerifierFailure(
   entry: JournalEntry,
   writer: string | undefined,
 ): { service: string; user: string; why: string; screen: string } | null {
-  if (writer === undefined || !SHELLS.has(writer)) return null;
+  const screen = writer === undefined ? undefined : SCREEN_OF_SHELL[writer];
+  if (screen === undefined) return null;
   const firstLine = (text: string) => text.split('\n')[0] ?? '';
   const match = SHELL_VERIFIER_FAILED.exec(entry.message);
   if (match) {
     const [, service = '', user = '', why = ''] = match;
-    return isDesktopPamService(service) ? { service, user, why: firstLine(why), screen: writer } : null;
+    return isDesktopPamService(service) ? { service, user, why: firstLine(why), screen } : null;
   }
   const unreached = SHELL_VERIFIER_UNREACHED.exec(entry.message);
   if (!unreached) return null;
   const [, , service, why = ''] = unreached;
   if (service !== undefined && !isDesktopPamService(service)) return null;
-  return { service: service ?? '', user: '', why: firstLine(why), screen: writer };
+  return { service: service ?? '', user: '', why: firstLine(why), screen };
 }
 
 // SDDM stopping its greeter once the person's session starts (src/daemon/Greeter.cpp, stop): "Greeter stopping...". The

@@ -119,9 +119,16 @@ export const unmuteOutput: ActionDefinition<UnmuteParams> = {
       summary: unmuteWords(sink).summary,
       details: [
         levelWords(sink),
-        ...(sink.mute ? [format(_('Set the mute of {name} off (wpctl set-mute)'), { name })] : []),
+        ...(sink.mute
+          ? [format(_('Turn off the mute of {device} (wpctl set-mute on {name})'), { device: sink.description, name })]
+          : []),
         ...(atVolumeZero(sink)
-          ? [format(_('Set the volume of {name} to half its range (wpctl set-volume)'), { name })]
+          ? [
+              format(_('Set the volume of {device} to half its range (wpctl set-volume on {name})'), {
+                device: sink.description,
+                name,
+              }),
+            ]
           : []),
       ],
       changesNothing: heard(sink),
@@ -171,8 +178,17 @@ export const muteOutput: ActionDefinition<MuteParams> = {
       summary: muteWords(sink.description, params).summary,
       details: [
         levelWords(sink),
-        ...(volume === undefined || mute ? [format(_('Set the mute of {name} on (wpctl set-mute)'), { name })] : []),
-        ...(volume === undefined ? [] : [format(_('Set the volume of {name} back to 0 (wpctl set-volume)'), { name })]),
+        ...(volume === undefined || mute
+          ? [format(_('Turn on the mute of {device} (wpctl set-mute on {name})'), { device: sink.description, name })]
+          : []),
+        ...(volume === undefined
+          ? []
+          : [
+              format(_('Set the volume of {device} back to 0 (wpctl set-volume on {name})'), {
+                device: sink.description,
+                name,
+              }),
+            ]),
       ],
       changesNothing: mutedAsAsked(sink, params),
     };
