@@ -174,6 +174,40 @@ describe('the bluetooth-unavailable detector', () => {
     ]);
   });
 
+  it('raises a driver’s step that failed at err with an errno working adapters also give as a warning, until BlueZ powers that adapter', () => {
+    const detector = new BluetoothUnavailableDetector(desktopWriters());
+    const blueZ = (powered: boolean, seconds: number): WatchEvent => ({
+      type: 'desktop',
+      at: new Date(Number(at(seconds)) / 1000),
+      desktop: { kind: 'bluetooth', bluetooth: { adapter: '/org/bluez/hci0', present: true, powered, blocked: false } },
+    });
+    const err = (line: string, seconds: number) => kernel(line, seconds, { PRIORITY: '3' });
+    const outputs = runDetector(detector, [
+      // MediaTek's set-up that did not enable the controller (bbs.archlinux.org, viewtopic.php?pid=2298249).
+      err('Bluetooth: hci0: Failed to send wmt func ctrl (-22)', 0),
+      // A warning, a step that names no adapter, one the transport recovers from: nothing.
+      kernel('Bluetooth: hci0: Failed to send wmt func ctrl (-22)', 1, { PRIORITY: '4' }),
+      err('Bluetooth: Failed to read codec capabilities (-56)', 2),
+      err('Bluetooth: hci0: Frame reassembly failed (-84)', 3),
+      blueZ(true, 5),
+      // An optional vendor command on the adapter BlueZ powers.
+      err('Bluetooth: hci0: Opcode 0xfc1e failed: -16', 6),
+      blueZ(false, 8),
+      err('Bluetooth: hci0: Opcode 0xfc1e failed: -16', 9),
+    ]);
+    expect(
+      outputs.map((output) =>
+        'report' in output
+          ? ['report', output.report.severity, output.report.subject, output.report.title]
+          : ['resolve', output.resolve.subject],
+      ),
+    ).toEqual([
+      ['report', 'warning', 'hci0', 'Bluetooth adapter hci0 reported a failure: Failed to send wmt func ctrl (-22)'],
+      ['resolve', 'hci0'],
+      ['report', 'warning', 'hci0', 'Bluetooth adapter hci0 reported a failure: Opcode 0xfc1e failed: -16'],
+    ]);
+  });
+
   it('reads the other errors of the kernel’s Bluetooth drivers and of BlueZ that name their cause, under the adapter they name', () => {
     expect(verdict(kernel('Bluetooth: hci0: Hardware error 0x0c', 0, { PRIORITY: '3' }))).toEqual([
       ['hci0', 'Bluetooth reported a failure: Hardware error 0x0c'],

@@ -14,16 +14,20 @@
 // - Broadcom's "Patch … not found": many Broadcom controllers run on their ROM firmware without a patch.
 // - "Blocked through rfkill (0x12)" and the other refusals (Busy, Rejected, Not Supported…): GNOME's own Bluetooth
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
+// - a driver's error at err that says a step failed with an errno adapters that work also give (-22 from MediaTek's
+//   "Failed to send wmt func ctrl", -16 from an "Opcode … failed") is a warning only while BlueZ has not powered the
+//   adapter: the same errnos come from optional vendor commands, and BlueZ's state tells which.
 // - the kernel's and bluetoothd's other errors that name no cause (a controller's unexpected event, a plugin not
 //   permitted): claimed, so that they are never "unrecognised errors", and quiet.
 import { errnosOf } from '../../causes/errno.js';
 import { BLUETOOTH_DRIVER_FAILURES, componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf } from '../../desktop/componentLines.js';
+import { kernelComponentOf, lineLevel } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isKernel, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format, N_ } from '../../i18n.js';
+import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { adapterName } from './offDetector.js';
 import type { BluetoothState } from './state.js';
@@ -78,8 +82,8 @@ interface Failure {
   adapter?: string;
   title: string;
   severity?: 'warning' | 'error';
-  /** A firmware file that did not load, which BlueZ's powering the adapter shows was not needed. */
-  firmwareOnly?: boolean;
+  /** What BlueZ powering the adapter shows it did without: a firmware file, a step that may be optional. */
+  untilPowered?: boolean;
 }
 
 function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
@@ -105,15 +109,43 @@ function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
   // The driver core's and Debian's own line for every attempt, fallbacks and optional files included.
   const attempt = DIRECT_FIRMWARE_LOAD.exec(rest);
   if (attempt)
-    return { ...firmwareFailure(adapter, attempt[1] ?? attempt[2]), severity: 'warning', firmwareOnly: true };
+    return { ...firmwareFailure(adapter, attempt[1] ?? attempt[2]), severity: 'warning', untilPowered: true };
   const failed = FAILED_ERRNO.exec(rest);
   const meaning = failed && adapterFailure(failed[1]);
-  if (!meaning) return genericFailure(entry, writers, adapter);
+  if (!meaning) return genericFailure(entry, writers, adapter) ?? stepFailure(entry, adapter, failed?.[1], rest);
   const file = FIRMWARE_FILE.exec(rest)?.[1];
   if (file || (failed?.[1] === '2' && /firmware/i.test(rest))) return firmwareFailure(adapter, file);
   return {
     adapter,
     title: format(_('Bluetooth adapter {adapter} failed: {reason}'), { adapter: label, reason: meaning }),
+  };
+}
+
+// The errnos that say to try again, that the work is already under way or was cancelled, or that a UART's frame came
+// garbled ("Frame reassembly failed (-84)"), which the transport recovers from: no step failed.
+const NOT_FAILED = new Set(
+  errnosOf(['EAGAIN', 'EALREADY', 'EINPROGRESS', 'ECANCELED', 'EILSEQ']).map(({ number }) => String(number)),
+);
+const LOG_ERR = 3;
+
+/**
+ * A driver's error at err that an adapter's step failed with an errno BLUETOOTH_DRIVER_FAILURES leaves out: the adapter
+ * may work without that step, so it holds only until BlueZ powers the adapter, which the line must name.
+ */
+function stepFailure(
+  entry: JournalEntry,
+  adapter: string | undefined,
+  errno: string | undefined,
+  rest: string,
+): Failure | null {
+  const level = lineLevel(entry);
+  if (!adapter || errno === undefined || NOT_FAILED.has(errno) || level === undefined || level > LOG_ERR) return null;
+  return {
+    adapter,
+    // Translators: {adapter} is a Bluetooth controller's name such as "hci0", {line} its driver's own words.
+    title: format(_('Bluetooth adapter {adapter} reported a failure: {line}'), { adapter, line: cleanLine(rest, 160) }),
+    severity: 'warning',
+    untilPowered: true,
   };
 }
 
@@ -198,8 +230,8 @@ export class BluetoothUnavailableDetector implements Detector {
     if (kernel) this.noteAdapter(entry, now);
     if (!failure) return [];
     const subject = failure.adapter ?? ANY_ADAPTER;
-    // A firmware file an adapter BlueZ powers did without.
-    if (failure.firmwareOnly && this.powered.has(subject)) return [];
+    // A firmware file or a step an adapter BlueZ powers did without.
+    if (failure.untilPowered && this.powered.has(subject)) return [];
     return [
       {
         report: {
