@@ -27,6 +27,13 @@ const kernel = (message: string, seconds = 0, fields: Record<string, string> = {
     ...fields,
   });
 
+/** BlueZ's state of hci0: whether it powers the adapter. */
+const blueZ = (powered: boolean, seconds: number): WatchEvent => ({
+  type: 'desktop',
+  at: new Date(Number(at(seconds)) / 1000),
+  desktop: { kind: 'bluetooth', bluetooth: { adapter: '/org/bluez/hci0', present: true, powered, blocked: false } },
+});
+
 /** bluetoothd as journald records it: root, in bluetooth.service. */
 const bluetoothd = (message: string, fields: Record<string, string> = {}) =>
   journalEvent({
@@ -145,11 +152,6 @@ describe('the bluetooth-unavailable detector', () => {
 
   it('raises a firmware file the driver could not load as a warning, cleared and no longer raised once BlueZ powers the adapter', () => {
     const detector = new BluetoothUnavailableDetector(desktopWriters());
-    const blueZ = (powered: boolean, seconds: number): WatchEvent => ({
-      type: 'desktop',
-      at: new Date(Number(at(seconds)) / 1000),
-      desktop: { kind: 'bluetooth', bluetooth: { adapter: '/org/bluez/hci0', present: true, powered, blocked: false } },
-    });
     const attempt = (file: string, seconds: number) =>
       kernel(`bluetooth hci0: Direct firmware load for ${file} failed with error -2`, seconds);
     const outputs = runDetector(detector, [
@@ -176,11 +178,6 @@ describe('the bluetooth-unavailable detector', () => {
 
   it('raises a driver’s step that failed at err with an errno working adapters also give as a warning, until BlueZ powers that adapter', () => {
     const detector = new BluetoothUnavailableDetector(desktopWriters());
-    const blueZ = (powered: boolean, seconds: number): WatchEvent => ({
-      type: 'desktop',
-      at: new Date(Number(at(seconds)) / 1000),
-      desktop: { kind: 'bluetooth', bluetooth: { adapter: '/org/bluez/hci0', present: true, powered, blocked: false } },
-    });
     const err = (line: string, seconds: number) => kernel(line, seconds, { PRIORITY: '3' });
     const outputs = runDetector(detector, [
       // MediaTek's set-up that did not enable the controller (bbs.archlinux.org, viewtopic.php?pid=2298249).

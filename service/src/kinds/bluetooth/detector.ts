@@ -21,7 +21,7 @@
 //   permitted): claimed, so that they are never "unrecognised errors", and quiet.
 import { errnosOf } from '../../causes/errno.js';
 import { BLUETOOTH_DRIVER_FAILURES, componentFailure } from '../../desktop/componentFailure.js';
-import { kernelComponentOf, lineLevel } from '../../desktop/componentLines.js';
+import { kernelComponentOf, lineLevel, LOG_ERR } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { isJournal, isKernel, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
@@ -126,7 +126,6 @@ function kernelFailure(entry: JournalEntry, writers: Writers): Failure | null {
 const NOT_FAILED = new Set(
   errnosOf(['EAGAIN', 'EALREADY', 'EINPROGRESS', 'ECANCELED', 'EILSEQ']).map(({ number }) => String(number)),
 );
-const LOG_ERR = 3;
 
 /**
  * A driver's error at err that an adapter's step failed with an errno BLUETOOTH_DRIVER_FAILURES leaves out: the adapter
