@@ -6,7 +6,7 @@
 // resolves here); every request carries a random bearer token that only this
 // user can read, from a 0600 file in the runtime directory.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -126,9 +126,12 @@ export async function serveHttp(newAgent: () => ServedAgent, port: number): Prom
   });
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   await mkdir(join(tokenFile, '..'), { recursive: true, mode: 0o700 });
-  // A file left by an earlier run may have another mode; mode applies only to a new file.
-  await rm(tokenFile, { force: true });
-  await writeFile(tokenFile, `${JSON.stringify({ url, token: token.toString() })}\n`, { mode: 0o600 });
+  // Written whole under another name, then renamed over the old one: a client never reads it half written. A partial
+  // file left by an earlier run may have another mode; mode applies only to a new file.
+  const partial = `${tokenFile}.partial`;
+  await rm(partial, { force: true });
+  await writeFile(partial, `${JSON.stringify({ url, token: token.toString() })}\n`, { mode: 0o600 });
+  await rename(partial, tokenFile);
   return {
     url,
     tokenFile,
