@@ -33,6 +33,7 @@ import {
   lineLevel,
   LOG_ERR,
   LOG_INFO,
+  LOG_WARNING,
   macDenialOf,
   probeDeferred,
   programComponentOf,
@@ -178,6 +179,27 @@ const WORDS_ONLY_AT_ERR: ReadonlySet<string> = new Set(['systemd-timesyncd']);
 // their D-Bus errors are no more telling than their other lines. fprintd's are, and listed by name below.
 const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'printing', 'clock']);
 const DBUS_PROGRAMS = new Set(['fprintd']);
+// The programs whose journal writer gives their errors a warning's priority: WirePlumber logs through GLib's journald
+// writer (lib/wp/log.c), which writes a critical, the level WirePlumber gives its own and SPA's errors, at 4 as it
+// does a warning. Their own word that an operation failed counts at warning too, unless the cause the line names is
+// not their job: a privilege the process lacks (EPERM or EACCES on no file: real-time scheduling, a nice level), a
+// peer service that is not there or did not answer (the bus's own errors, org.freedesktop.DBus.Error.*: RTKit,
+// UPower, the portal, each logged on sessions whose sound plays), an operation stopped on purpose (an object removed
+// while it was being set up, "Object activation aborted").
+const ERRORS_AT_WARNING: ReadonlySet<string> = new Set(['wireplumber']);
+const BUS_OWN_ERROR = /\borg\.freedesktop\.DBus\.Error\./;
+const STOPPED_ON_PURPOSE = /\b(?:abort(?:ed|ing)|cancell?ed)\b/i;
+const PRIVILEGES: ReadonlySet<string> = codes('EPERM', 'EACCES');
+
+/** Whether a program that logs its errors at warning said at warning that an operation of its job failed. */
+function failedAtWarning(program: string, entry: JournalEntry): boolean {
+  const { message } = entry;
+  if (!ERRORS_AT_WARNING.has(program) || lineLevel(entry) !== LOG_WARNING || !programSaysFailed(message)) return false;
+  const system = systemErrorIn(message);
+  const privilege = system !== null && PRIVILEGES.has(system.errno.code) && system.path === undefined;
+  const notTheJob = system !== null && NOT_THE_JOB.has(system.errno.code);
+  return !privilege && !notTheJob && !BUS_OWN_ERROR.test(message) && !STOPPED_ON_PURPOSE.test(message);
+}
 
 // IPP's printer-state-reasons that say the printer cannot print (RFC 8011 §5.4.12: the "-error" suffix), as cupsd,
 // its backends and cups-browsed name them: "media-empty-error", "toner-empty-error", "offline-report" is not one.
@@ -328,23 +350,25 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
     !(errno !== null && NOT_THE_JOB.has(errno.code)) &&
     !resolver;
   const error = level !== undefined && level <= LOG_ERR;
+  const warned = !error && failedAtWarning(program.name, entry);
   // A printer's reason ending in "-error" is its state, whatever level the line was logged at; a one-job
   // component's failure in its own words, or with an errno that says its device failed, at any level but debug; the rest only at err (below it, a Bluetooth device
   // refusing a connection or a sound server's client gone is the day's ordinary business, errno or not).
   const reported =
     reason !== undefined ||
     error ||
+    warned ||
     (reportedAtInfoOrGraver(entry) &&
       oneJob &&
       (deviceErrno || (!WORDS_ONLY_AT_ERR.has(program.name) && (named || programSaysFailed(message)))));
   if (!reported) return null;
   const closing = area === 'sound' && CLOSING.test(message);
-  const telling = reason !== undefined || named || oneJob;
+  const telling = reason !== undefined || named || oneJob || warned;
   const cause = reason ?? dbus ?? (errno ? errnoWords(errno) : null);
   return {
     component: program.title,
     raise: telling && !closing,
-    severity: 'error',
+    severity: warned ? 'warning' : 'error',
     kernel: false,
     title: cause
       ? format(_('{component} reported an error: {cause}'), { component: program.title, cause })

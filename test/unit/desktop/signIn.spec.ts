@@ -507,6 +507,27 @@ describe('the sign-in-failure detector', () => {
     );
   });
 
+  it('reads libpam’s own word that a sign-in program’s stack can let no one in; a module that did not load stays quiet', () => {
+    const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
+    expect(verdict(swaylock, "PAM no modules loaded for `swaylock' service", 3)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'screen-locker',
+        "The password could not be checked: PAM no modules loaded for `swaylock' service",
+      ],
+    ]);
+    expect(verdict(GDM, 'PAM audit_open() failed: Permission denied', 2)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'The password could not be checked: PAM audit_open() failed: Permission denied'],
+    ]);
+    expect(verdict(GDM, 'PAM _pam_init_handlers: could not open /etc/pam.conf', 3)).toHaveSize(1);
+    // An optional module missing: the stack goes on without it.
+    expect(verdict(swaylock, 'PAM unable to dlopen(pam_kwallet5.so): cannot open shared object file', 3)).toEqual([]);
+    expect(verdict(swaylock, 'PAM adding faulty module: pam_kwallet5.so', 3)).toEqual([]);
+    // Another program's PAM: sudo's stack is auth-failures'.
+    const sudo: Writer = { comm: 'sudo', exe: '/usr/bin/sudo', uid: 0, unit: 'session-2.scope' };
+    expect(verdict(sudo, "PAM no modules loaded for `sudo' service", 3)).toEqual([]);
+  });
+
   it('reads a lock screen getting no password on a second try as unlocking failing; one such try stays quiet', () => {
     const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
     const detector = new SignInFailureDetector(desktopWriters());
