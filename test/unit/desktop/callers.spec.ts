@@ -265,7 +265,11 @@ describe('PAM’s lines in a root process', () => {
     expect(
       signIn(root('pam_unix(greetd:auth): authentication failure; logname= uid=0 euid=0 tty= ruser= rhost=  user=bob')),
     ).toEqual([[SIGN_IN_FAILURE, 'bob']]);
-    expect(signIn(root("gkr-pam: couldn't unlock the login keyring."))).toEqual([[SIGN_IN_FAILURE, 'login keyring']]);
+    const keyring = new SignInFailureDetector(desktopWriters());
+    expect(kindsOf(keyring, root("gkr-pam: couldn't unlock the login keyring."))).toEqual([]);
+    // Told once its wait for the session stage's unlock is over.
+    const told = reportsOf(keyring.expire(Number.POSITIVE_INFINITY).map((held) => held.output));
+    expect(told.map((report) => [report.kind, report.subject])).toEqual([[SIGN_IN_FAILURE, 'login keyring']]);
     // The person's service manager's own PAM service, which every graphical sign-in waits for.
     expect(
       signIn(

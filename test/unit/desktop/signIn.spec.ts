@@ -60,12 +60,15 @@ const line = (writer: Writer, message: string, priority = 5, index = 0): WatchEv
     index,
   );
 
-const verdict = (writer: Writer, message: string, priority = 5) =>
-  reportsOf(new SignInFailureDetector(desktopWriters()).detect(line(writer, message, priority))).map((r) => [
-    r.kind,
-    r.subject,
-    r.title,
-  ]);
+/** What the detector reports for one line, once anything it held for a later line has waited its time out. */
+function verdict(writer: Writer, message: string, priority = 5) {
+  const detector = new SignInFailureDetector(desktopWriters());
+  const outputs = [
+    ...detector.detect(line(writer, message, priority)),
+    ...detector.expire(Number.POSITIVE_INFINITY).map((held) => held.output),
+  ];
+  return reportsOf(outputs).map((r) => [r.kind, r.subject, r.title]);
+}
 
 describe('the sign-in-failure detector', () => {
   it("reads any PAM module's failure in a desktop sign-in service, by PAM's own line structure", () => {
@@ -505,6 +508,38 @@ describe('the sign-in-failure detector', () => {
     expect(titles[0]).toMatch(
       /^Unlocking the screen failed again for \S[^\n\u202e\u200b]{0,39}: the screen locker gave PAM no password to check$/,
     );
+  });
+
+  it('holds gkr-pam’s failure for the next stage’s unlock; a refused password is told at once', () => {
+    const LIGHTDM: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', uid: 0, unit: 'lightdm.service' };
+    const seen = (detector: SignInFailureDetector, writer: Writer, message: string, seconds: number, priority = 3) =>
+      reportsOf(detector.detect(line(writer, message, priority, seconds))).map((r) => [r.subject, r.title]);
+    const locked = [['login keyring', 'The login keyring was not unlocked at sign-in']];
+    // The greeter's own sign-in fails to unlock; the person's, a second later, unlocks it: nothing to tell.
+    const unlocked = new SignInFailureDetector(desktopWriters());
+    expect(seen(unlocked, LIGHTDM, "gkr-pam: couldn't unlock the login keyring.", 0)).toEqual([]);
+    expect(seen(unlocked, LIGHTDM, 'gkr-pam: stashed password to try later in open session', 1)).toEqual([]);
+    expect(seen(unlocked, LIGHTDM, 'gkr-pam: unlocked login keyring', 2)).toEqual([]);
+    expect(unlocked.heldUntil()).toBeUndefined();
+    expect(seen(unlocked, LIGHTDM, 'New seat added', 600, 6)).toEqual([]);
+    // No unlock: told by the system's next line past the wait, with the failure as its evidence.
+    const stays = new SignInFailureDetector(desktopWriters());
+    expect(seen(stays, LIGHTDM, "gkr-pam: couldn't unlock the login keyring.", 0)).toEqual([]);
+    expect(stays.heldUntil()).toBeGreaterThan(Date.now());
+    expect(seen(stays, LIGHTDM, 'Session pid=911: Started', 30, 6)).toEqual([]);
+    // A person's line is in their own journal, read apart: it does not tell the system's time.
+    expect(seen(stays, { ...CHKPWD, comm: 'gnome-shell', exe: '/usr/bin/gnome-shell' }, 'x', 600)).toEqual([]);
+    const told = stays.detect(line(LIGHTDM, 'New seat added', 6, 600));
+    expect(reportsOf(told).map((r) => [r.subject, r.title])).toEqual(locked);
+    expect(reportsOf(told)[0]?.evidence[0]?.text).toContain("couldn't unlock the login keyring");
+    // Or by this machine's clock where the journal falls silent.
+    const silent = new SignInFailureDetector(desktopWriters());
+    expect(seen(silent, LIGHTDM, "gkr-pam: gnome-keyring-daemon didn't start properly", 0)).toEqual([]);
+    expect(silent.expire(Date.now())).toEqual([]);
+    expect(reportsOf(silent.expire(Date.now() + 3 * 60_000).map((held) => held.output))).toHaveSize(1);
+    // The password refused: no later stage tries it again.
+    const refused = new SignInFailureDetector(desktopWriters());
+    expect(seen(refused, LIGHTDM, 'gkr-pam: the password for the login keyring was invalid.', 0)).toEqual(locked);
   });
 
   it('reads libpam’s own word that a sign-in program’s stack can let no one in; a module that did not load stays quiet', () => {

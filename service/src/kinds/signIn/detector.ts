@@ -11,8 +11,8 @@
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
-import { isJournal, isSystemManager, journalEvidence } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput } from '../../findings/types.js';
+import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
+import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
 import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine, shownName } from '../../untrustedText.js';
@@ -103,6 +103,17 @@ const RETRY_WINDOW_MS = 10 * 60_000;
 // whose daemon starts with the session logs before "stashed password to try later in open session" (LightDM's and
 // gdm's journals show the keyring unlocked right after it).
 const KEYRING = /^gkr-pam: (.*)$/;
+// gkr-pam's word that the keyring was unlocked after all: at the session stage, with the password it stashed at auth
+// ("unlocked login keyring"), or by the daemon it started with it. A failure of its at auth that says anything but a
+// refused password (GKD_CONTROL_RESULT_DENIED: "the password for the login keyring was invalid.", which no later stage
+// tries again) waits this long for it: a display manager logs "couldn't unlock the login keyring." for its greeter's
+// own sign-in, or before the daemon is up, and the person's keyring then opens seconds later.
+const KEYRING_UNLOCKED =
+  /^gkr-pam: (?:unlocked login keyring|gnome-keyring-daemon started properly and unlocked keyring)$/;
+const KEYRING_REFUSED = /\binvalid\b/;
+const KEYRING_WAIT_MS = 2 * 60_000;
+/** The first uid of a person's account: their journal is read apart from the system's. */
+const FIRST_PERSON_UID = 1000;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
 // password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
 // nothing to unlock the keyring with, so it stays locked and apps ask for its password.
@@ -515,12 +526,23 @@ function title(failure: Failure): string {
   }
 }
 
+/** The program and user a keyring line is from: a sign-in's stages run in one program as one user. */
+const keyringKey = (event: JournalEvent) => `${event.entry.fields._EXE}\0${event.entry.fields._UID}`;
+
+/** The journal a line is in: the system's (the kernel's, root's and system accounts'), or the person's own. */
+function journalOf(event: JournalEvent): string {
+  const uid = event.entry.fields._UID;
+  return uid !== undefined && Number(uid) >= FIRST_PERSON_UID ? uid : 'system';
+}
+
 export class SignInFailureDetector implements Detector {
   readonly kinds = [SIGN_IN_FAILURE];
   /** The display managers', systemd-homed's and fprintd's units failing. */
   private readonly units: ComponentUnitDetector;
   /** When SDDM last said it was stopping its greeter. */
   private greeterStoppedAt = Number.NEGATIVE_INFINITY;
+  /** gkr-pam's failures waiting for the same program's next stage to unlock the keyring, per program and user. */
+  private readonly keyringWaits = new Map<string, { event: JournalEvent; until: number }>();
   /** When each lock screen (its program and user) last ended a try whose conversation brought no password. */
   private readonly triedWithoutPassword = new Map<string, { at: number; user: string }>();
 
@@ -529,6 +551,26 @@ export class SignInFailureDetector implements Detector {
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
+    const waited = this.keyringWaitsOver(event);
+    return waited.length > 0 ? [...waited, ...this.read(event)] : this.read(event);
+  }
+
+  heldUntil(): number | undefined {
+    return earliestDeadline(this.keyringWaits.values());
+  }
+
+  /** A keyring failure whose wait ended by `now` on this machine's clock with no unlock, though the journal fell silent. */
+  expire(now: number): HeldOutput[] {
+    const expired: HeldOutput[] = [];
+    for (const [key, { event, until }] of this.keyringWaits) {
+      if (until > now) continue;
+      this.keyringWaits.delete(key);
+      for (const output of this.keyringNotUnlocked(event)) expired.push({ event, output });
+    }
+    return expired;
+  }
+
+  private read(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
     if (isCoredumpRecord(event.entry.fields)) return this.programCrash(event);
     const writerName = this.writers.provenWriter(event.entry)?.name;
@@ -599,7 +641,9 @@ export class SignInFailureDetector implements Detector {
         }),
         'warning',
       );
+    if (KEYRING_UNLOCKED.test(read.entry.message)) this.keyringWaits.delete(keyringKey(event));
     const failure = signInFailure(read.entry, this.writers);
+    if (failure?.what === 'keyring' && this.waitForUnlock(event, read.entry.message)) return [];
     if (failure)
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
     // The sign-in programs' other errors: those that name their cause (fprintd's D-Bus errors, the keyring's device
@@ -652,6 +696,35 @@ export class SignInFailureDetector implements Detector {
     return lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS ? user : null;
   }
 
+  /** Holds gkr-pam's failure other than a refused password for its next stage; false where it is told at once. */
+  private waitForUnlock(event: JournalEvent, message: string): boolean {
+    if (!KEYRING.test(message) || KEYRING_REFUSED.test(message)) return false;
+    const key = keyringKey(event);
+    if (!this.keyringWaits.has(key)) this.keyringWaits.set(key, { event, until: Date.now() + KEYRING_WAIT_MS });
+    return true;
+  }
+
+  /**
+   * The keyring failures whose wait is over by this line's time, in the journal they were written to (a person's is
+   * read apart from the system's): no unlock came.
+   */
+  private keyringWaitsOver(event: WatchEvent): DetectorOutput[] {
+    if (!isJournal(event) || this.keyringWaits.size === 0) return [];
+    const journal = journalOf(event);
+    const over = [...this.keyringWaits].filter(
+      ([, wait]) =>
+        journalOf(wait.event) === journal && event.at.getTime() - wait.event.at.getTime() >= KEYRING_WAIT_MS,
+    );
+    return over.flatMap(([key, wait]) => {
+      this.keyringWaits.delete(key);
+      return this.keyringNotUnlocked(wait.event);
+    });
+  }
+
+  private keyringNotUnlocked(event: JournalEvent): DetectorOutput[] {
+    return this.report(event, LOGIN_KEYRING, title({ subject: LOGIN_KEYRING, what: 'keyring' }), 'warning');
+  }
+
   /** Whether SDDM's line is its greeter being stopped, or the greeter's end that follows it. */
   private greeterTeardown(event: Extract<WatchEvent, { type: 'journal' }>): boolean {
     const at = event.at.getTime();
@@ -663,7 +736,7 @@ export class SignInFailureDetector implements Detector {
   claims(event: WatchEvent): boolean {
     if (!isJournal(event)) return false;
     const entry = withoutOwnLogPrefix(event.entry, this.writers.provenWriter(event.entry)?.name);
-    return componentFailure('sign-in', entry, this.writers) !== null;
+    return componentFailure('sign-in', entry, this.writers) !== null || signInFailure(entry, this.writers) !== null;
   }
 
   private report(
