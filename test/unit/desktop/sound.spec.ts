@@ -335,6 +335,30 @@ describe('the sound-unavailable detector', () => {
     ]);
   });
 
+  it('leaves a front end opened with no route, and its error that follows, to the sound server’s state', () => {
+    const kernel = (message: string) => line(WRITERS.kernel, message);
+    expect(
+      verdicts(
+        kernel('fe.dai-link-0: ASoC: no backend DAIs enabled for fe.dai-link-0'),
+        kernel('fe.dai-link-0: ASoC: error at dpcm_fe_dai_prepare on fe.dai-link-0: -22'),
+        kernel(
+          'sof-audio-pci-intel-tgl 0000:00:1f.3: ASoC: no backend DAIs enabled for HDMI1, possibly missing ALSA mixer-based routing or UCM profile',
+        ),
+      ),
+    ).toEqual([]);
+    // Another front end's error, and one the kernel said nothing of first: a device that did not open.
+    expect(
+      verdicts(
+        kernel('fe.dai-link-0: ASoC: no backend DAIs enabled for fe.dai-link-0'),
+        kernel('Speaker: ASoC: error at dpcm_fe_dai_startup on Speaker: -16'),
+        kernel('fe.dai-link-1: ASoC: error at dpcm_fe_dai_prepare on fe.dai-link-1: -22'),
+      ),
+    ).toEqual([
+      ['Speaker', jasmine.any(String)],
+      ['fe.dai-link-1', jasmine.any(String)],
+    ]);
+  });
+
   it('reads PipeWire’s lines in the form it prints on standard error, by their level and topic', () => {
     expect(
       verdicts(

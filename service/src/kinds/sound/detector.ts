@@ -9,6 +9,7 @@
 // - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
 // A unit's finding resolves when systemd says the unit runs again.
 import { componentFailure } from '../../desktop/componentFailure.js';
+import { kernelComponentOf } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
   isJournal,
@@ -32,8 +33,19 @@ export const SOUND_UNAVAILABLE = 'sound-unavailable';
 const SOUND_DEVICE =
   /\b((?:hw|plughw|front|surround\d+|iec958|hdmi|sysdefault|dmix|dsnoop):[\w,]+|(?:alsa|bluez)_(?:output|input|card)\.[\w.:-]+)/;
 
+// ASoC's dynamic PCM front end opened with no back end routed to it (sound/soc/soc-pcm.c, dpcm_fe_dai_prepare: "ASoC:
+// no backend DAIs enabled for fe.dai-link-0, possibly missing ALSA mixer-based routing or UCM profile"), then its
+// -EINVAL through soc_pcm_ret ("ASoC: error at dpcm_fe_dai_prepare on fe.dai-link-0: -22"): a program opened a PCM whose
+// route the mixer has not set, as the sound servers do probing every PCM of a card. A route is the sound server's
+// state to set (UCM), and whether the session's sound plays is its state to say (stateDetector.ts): the kernel's
+// note raises nothing, nor the front end's error that follows it.
+const NO_ROUTE = /^ASoC: no backend DAIs enabled for ([^,\s]+)/;
+const FRONT_END_EINVAL = /^ASoC: error at dpcm_fe_dai_\w+ on (\S+): -22$/;
+
 export class SoundUnavailableDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE];
+  /** The front ends the kernel said had no back end routed, by their link's name. */
+  private readonly unrouted = new Set<string>();
   /** The audio daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -46,7 +58,8 @@ export class SoundUnavailableDetector implements Detector {
     const { entry } = event;
     if (isSystemManager(entry) || this.writers.provenWriter(entry)?.name === 'user-manager')
       return this.units.detect(event);
-    if (isKernel(entry)) return this.deviceLine(event, kernelProblem(entry), undefined);
+    if (isKernel(entry))
+      return this.unroutedFrontEnd(entry) ? [] : this.deviceLine(event, kernelProblem(entry), undefined);
     if (isCoredumpRecord(entry.fields)) return this.daemonCrash(event);
     const daemon = audioDaemonOf(entry, this.writers);
     const problem = daemon ? daemonProblem(daemon.program, entry) : null;
@@ -66,6 +79,15 @@ export class SoundUnavailableDetector implements Detector {
       program: daemon.program,
     });
     return [this.report(daemon.unit, title, journalEvidence(event), event.at)];
+  }
+
+  /** Whether the kernel's line is a front end opened with no route, or its error that follows. */
+  private unroutedFrontEnd(entry: JournalEvent['entry']): boolean {
+    const rest = kernelComponentOf(entry)?.rest ?? '';
+    const opened = NO_ROUTE.exec(rest)?.[1];
+    if (opened !== undefined) this.unrouted.add(opened);
+    const failed = FRONT_END_EINVAL.exec(rest)?.[1];
+    return opened !== undefined || (failed !== undefined && this.unrouted.has(failed));
   }
 
   /** A component's error line that names no device problem of its own is still the sound kind's. */
