@@ -394,12 +394,15 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
     });
 
     it('shows the muted output a program plays into by its name, its button unmuting that output', () => {
-      expectOnScreen(
+      const menuTexts = expectOnScreen(
         'sound-muted-other-output',
         'The sound output Test speaker is muted while pw-cat plays',
         'Unmute Test speaker',
         true,
       );
+      // Details says what the change does to which device, not the button's words again.
+      const details = menuTexts.find((text) => text.includes('wpctl set-mute on'));
+      expect(details?.split('\n')[0]).withContext(JSON.stringify(menuTexts)).toBe('Test speaker is muted');
     });
 
     it('shows an administrator’s reason for a stopped queue as the heading, its button resuming the queue', () => {
@@ -413,6 +416,11 @@ if (selectedSuites().some((suite) => suite.name === DESKTOP_GYM_SUITE)) {
       const reasonAt = menuTexts.findIndex((text) => text.includes(STOP_REASON));
       expect(reasonAt).toBeGreaterThanOrEqual(0);
       expect(reasonAt).toBeLessThan(menuTexts.indexOf(`Resume Printer ${QUEUE}`));
+      // Details tells the reason once, though the step that looked and the change's preview both say it.
+      const details = menuTexts.find((text) => text.startsWith('Show a printer’s queue'));
+      expect(details?.split('\n').filter((line) => line.includes(STOP_REASON)))
+        .withContext(JSON.stringify(menuTexts))
+        .toHaveSize(1);
     });
 
     it('leaves no error in the shell’s journal but the broken extensions’ and the one the gym made', async () => {

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import {
   answersItsProposal,
+  detailLines,
   type Finding,
   findingFrom,
   headingOf,
@@ -478,5 +479,34 @@ describe('notification policy', () => {
       expect(coalescer.flush(21_000)).toEqual(['b', 'c']);
       expect(coalescer.add('d', 60_000)).toBe(1000);
     });
+  });
+});
+
+describe('a proposal’s Details in the menu', () => {
+  it('says each line once, and not the button’s words again', () => {
+    const stopped = 'Printer Office is stopped: Toner being replaced';
+    expect(
+      detailLines(
+        [
+          `Show a printer’s queue and why it is stopped:\n${stopped}\nNo jobs wait in it`,
+          stopped,
+          'CUPS sends the jobs it holds for it again.',
+          'Runs: Resume a stopped printer',
+        ],
+        'Resume Printer Office',
+      ),
+    ).toEqual([
+      'Show a printer’s queue and why it is stopped:',
+      stopped,
+      'No jobs wait in it',
+      'CUPS sends the jobs it holds for it again.',
+      'Runs: Resume a stopped printer',
+    ]);
+    expect(
+      detailLines(
+        ['Unmute Test speaker', 'Test speaker is muted', '', 'Runs: Unmute a sound output'],
+        'Unmute Test speaker',
+      ),
+    ).toEqual(['Test speaker is muted', 'Runs: Unmute a sound output']);
   });
 });

@@ -141,6 +141,15 @@ export function shownAnswers(proposal: Proposal): string[] {
     .map((action) => `${action.title}:\n${action.answer}`);
 }
 
+/**
+ * The lines of a proposal's Details, each once: a step's answer and the change's preview may say the same ("Printer
+ * Office is stopped: …"), and the preview's summary is often the button's own words ("Unmute Test speaker").
+ */
+export function detailLines(texts: readonly string[], buttonWords: string | undefined): string[] {
+  const lines = texts.flatMap((text) => text.split('\n'));
+  return [...new Set(lines)].filter((line) => line.trim() !== '' && line !== buttonWords);
+}
+
 /** Whether `job` is a step that ran as its proposal was shown: its answer is told in that proposal, not apart. */
 export function answersItsProposal(job: Job, proposals: readonly Proposal[]): boolean {
   const proposal = proposals.find((p) => p.id === job.proposalId);

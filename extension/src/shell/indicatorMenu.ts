@@ -4,7 +4,15 @@ import St from 'gi://St';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
-import { buttonLabel, type Finding, headingOf, primaryAction, type Proposal, shownAnswers } from '../shared/model.js';
+import {
+  buttonLabel,
+  detailLines,
+  type Finding,
+  headingOf,
+  primaryAction,
+  type Proposal,
+  shownAnswers,
+} from '../shared/model.js';
 import { shownText } from '../shared/shownText.js';
 import { format } from '../shared/text.js';
 
@@ -77,14 +85,15 @@ export class ProposalsSection extends PopupMenu.PopupMenuSection {
     const details = new PopupMenu.PopupMenuItem('', { reactive: false, style_class: 'steward-proposal-details' });
     details.label.clutter_text.line_wrap = true;
     details.label.text = shownText(
-      [
-        ...shownAnswers(proposal),
-        action?.preview ?? '',
-        ...(action?.details ?? []),
-        action ? format(_('Runs: {action}'), { action: action.title || action.name }) : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
+      detailLines(
+        [
+          ...shownAnswers(proposal),
+          action?.preview ?? '',
+          ...(action?.details ?? []),
+          action ? format(_('Runs: {action}'), { action: action.title || action.name }) : '',
+        ],
+        action && buttonLabel(action),
+      ).join('\n'),
       { multiline: true },
     );
     details.visible = this._expanded === proposal.id;
