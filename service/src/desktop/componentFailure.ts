@@ -181,8 +181,8 @@ const DBUS_TELLS: ReadonlySet<DesktopArea> = new Set(['bluetooth', 'sound', 'pri
 const DBUS_PROGRAMS = new Set(['fprintd']);
 // The programs whose journal writer gives their errors a warning's priority: WirePlumber logs through GLib's journald
 // writer (lib/wp/log.c), which writes a critical, the level WirePlumber gives its own and SPA's errors, at 4 as it
-// does a warning. Their own word that an operation failed counts at warning too, unless the cause the line names is
-// not their job: a privilege the process lacks (EPERM or EACCES on no file: real-time scheduling, a nice level), a
+// does a warning. Their own word that an operation failed counts at warning too where it names its cause as an err
+// line must to be raised (an errno that says the device failed, a D-Bus error), unless that cause is not their job: a privilege the process lacks (EPERM or EACCES on no file: real-time scheduling, a nice level), a
 // peer service that is not there or did not answer (the bus's own errors, org.freedesktop.DBus.Error.*: RTKit,
 // UPower, the portal, each logged on sessions whose sound plays), an operation stopped on purpose (an object removed
 // while it was being set up, "Object activation aborted").
@@ -350,7 +350,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
     !(errno !== null && NOT_THE_JOB.has(errno.code)) &&
     !resolver;
   const error = level !== undefined && level <= LOG_ERR;
-  const warned = !error && failedAtWarning(program.name, entry);
+  const warned = !error && named && failedAtWarning(program.name, entry);
   // A printer's reason ending in "-error" is its state, whatever level the line was logged at; a one-job
   // component's failure in its own words, or with an errno that says its device failed, at any level but debug; the rest only at err (below it, a Bluetooth device
   // refusing a connection or a sound server's client gone is the day's ordinary business, errno or not).
