@@ -10,6 +10,9 @@ export { isKernel, isSystemManager, isUserManager };
 
 export type JournalEvent = Extract<WatchEvent, { type: 'journal' }>;
 
+/** journald keeps the lines of UIDs from here on in each person's own journal, read apart from the system's. */
+export const FIRST_PERSON_UID = 1000;
+
 export function isJournal(event: WatchEvent): event is JournalEvent {
   return event.type === 'journal';
 }

@@ -44,6 +44,7 @@ import {
 } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import {
+  FIRST_PERSON_UID,
   isJournal,
   isKernel,
   isSystemManager,
@@ -66,8 +67,6 @@ const TIMEOUT_WINDOW_MS = 10 * 60_000;
 // "Initial clock synchronization to <date>.".
 const ANSWERED =
   /^(?:Contacted time server|(?:Initial )?synchroni[sz]ation to time server|Synchroni[sz]ed to time server|Initial clock synchroni[sz]ation)\b/i;
-/** journald keeps the lines of UIDs from here on in each person's own journal. */
-const FIRST_PERSON_UID = 1000;
 const TIMEOUTS_TO_RAISE = 2;
 /**
  * chronyd logs every slew it starts. At its default top rate (83,333 ppm) a minute takes 12 minutes to slew away, and

@@ -11,7 +11,13 @@
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
-import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
+import {
+  FIRST_PERSON_UID,
+  isJournal,
+  isSystemManager,
+  type JournalEvent,
+  journalEvidence,
+} from '../../findings/detectors/journal.js';
 import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
 import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
@@ -112,8 +118,6 @@ const KEYRING_UNLOCKED =
   /^gkr-pam: (?:unlocked login keyring|gnome-keyring-daemon started properly and unlocked keyring)$/;
 const KEYRING_REFUSED = /\binvalid\b/;
 const KEYRING_WAIT_MS = 2 * 60_000;
-/** The first uid of a person's account: their journal is read apart from the system's. */
-const FIRST_PERSON_UID = 1000;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
 // password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
 // nothing to unlock the keyring with, so it stays locked and apps ask for its password.
@@ -551,8 +555,7 @@ export class SignInFailureDetector implements Detector {
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
-    const waited = this.keyringWaitsOver(event);
-    return waited.length > 0 ? [...waited, ...this.read(event)] : this.read(event);
+    return [...this.keyringWaitsOver(event), ...this.read(event)];
   }
 
   heldUntil(): number | undefined {
