@@ -40,6 +40,7 @@ import {
   programSaysFailed,
   reportedAtInfoOrGraver,
   saysFailed,
+  USB_AUDIO_DRIVER,
   USBFS_CLAIMED,
 } from './componentLines.js';
 
@@ -318,7 +319,9 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
       ...base,
       title: format(_('{component} could not load the firmware file {file}'), { component: driver, file }),
     };
-  if (errno)
+  // The USB core's errnos mean other things than their names (Documentation/driver-api/usb/error-codes.rst: -28 is no
+  // bandwidth left on the bus, -71 a device that did not answer): a USB device's line says it in its own words.
+  if (errno && driver !== USB_AUDIO_DRIVER)
     return {
       ...base,
       title: format(_('{component} reported an error: {cause}'), { component: driver, cause: errnoWords(errno) }),
@@ -339,7 +342,11 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
   const dbus = dbusErrorIn(message);
   // The line's own structure names what did not work: an errno that says the part failed, a D-Bus error name.
   const deviceErrno = errno !== null && DEVICE_FAILED[area].program.has(errno.code);
-  const named = deviceErrno || (dbus !== null && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
+  // Not the bus's own error in a sound server's line: a peer it called is not there or did not answer (BlueZ at start,
+  // RTKit, UPower, the portal), which names that peer and no device of its own; the session's sound plays without it.
+  const peerGone = area === 'sound' && BUS_OWN_ERROR.test(message);
+  const named =
+    deviceErrno || (dbus !== null && !peerGone && (DBUS_TELLS.has(area) || DBUS_PROGRAMS.has(program.name)));
   // A component with one job (the time daemons, a print job's backends and filters, cups-browsed's queues) saying
   // in its own words that something failed.
   // The resolver's own error (getaddrinfo's "Temporary failure in name resolution") names name resolution as the

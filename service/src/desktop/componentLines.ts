@@ -62,8 +62,13 @@ const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
   [/^usblp\d*$/, 'printing'],
 ];
 // USB audio (sound/usb) prints through the USB device, "usb 1-4: …", with its own marks: the interface and
-// alternate setting ("1:3: cannot get freq …") or its functions' names ("uac_clock_source_is_valid(): …").
-const USB_AUDIO = /^(?:\d+:\d+: |(?:uac\w*|snd_usb_\w+|parse_audio_\w+|usb_audio_\w+|__uac_\w+)\(\): )/;
+// alternate setting ("1:3: cannot get freq …"), its functions' names ("uac_clock_source_is_valid(): …"), or its
+// endpoint's stream not starting (endpoint.c, snd_usb_endpoint_start: "cannot submit urb 0, error -28: not enough
+// bandwidth", the USB core's errno in usb_error_string's words; not logged where the device was unplugged).
+/** The name a USB audio device's lines go by: they carry the USB device's prefix, not the driver's. */
+export const USB_AUDIO_DRIVER = 'usb-audio';
+const USB_AUDIO =
+  /^(?:\d+:\d+: |(?:uac\w*|snd_usb_\w+|parse_audio_\w+|usb_audio_\w+|__uac_\w+)\(\): |cannot submit urb \d+, error -\d+: )/;
 
 function areaOfDriver(driver: string): DesktopArea | undefined {
   return DRIVER_AREAS.find(([pattern]) => pattern.test(driver))?.[1];
@@ -99,7 +104,8 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const area = areaOfDriver(driver);
   // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
   if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };
-  if (driver === 'usb' && device && USB_AUDIO.test(rest)) return { area: 'sound', driver: 'usb-audio', device, rest };
+  if (driver === 'usb' && device && USB_AUDIO.test(rest))
+    return { area: 'sound', driver: USB_AUDIO_DRIVER, device, rest };
   const holder = driver === 'usb' && device ? USBFS_CLAIMED.exec(rest)?.[1] : undefined;
   const holderArea = holder ? areaOfDriver(holder) : undefined;
   if (holder && holderArea) return { area: holderArea, driver: holder, device, rest };

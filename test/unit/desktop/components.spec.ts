@@ -140,8 +140,15 @@ describe('a desktop component’s line', () => {
       'haswell-pcm-audio',
       'haswell-pcm-audio',
     ]);
-    // USB audio prints through the USB device, with its own marks.
+    // USB audio prints through the USB device, with its own marks: its endpoint's stream not starting too.
     expect(of('usb 1-1.4.4: 1:3: cannot get freq (v2/v3): err -110')).toEqual(['sound', 'usb-audio', '1-1.4.4']);
+    expect(of('usb 1-1.1: cannot submit urb 0, error -28: not enough bandwidth')).toEqual([
+      'sound',
+      'usb-audio',
+      '1-1.1',
+    ]);
+    // Other USB devices' lines stay theirs.
+    expect(of('usb 1-1.1: device descriptor read/64, error -71')).toBeNull();
     expect(of('rtc_cmos 00:02: setting system clock to 2000-01-01T00:00:12 UTC (946684812)')).toEqual([
       'clock',
       'rtc_cmos',
@@ -237,6 +244,14 @@ describe('a desktop component’s line', () => {
     ).toBeNull();
     // A kernel sound driver's error that says an operation failed; its firmware loader's try alone is no failure.
     expect(failure('sound', kernel('usb 1-2.4: 1:1: cannot set freq 48000 to ep 0x1'))?.raise).toBeTrue();
+    // A USB device's errno is the USB core's, whose name says something else (-28: no bandwidth, not no space): its
+    // own words are the title.
+    expect(failure('sound', kernel('usb 1-1.1: cannot submit urb 0, error -28: not enough bandwidth'))).toEqual(
+      jasmine.objectContaining({
+        raise: true,
+        title: 'usb-audio reported a failure: cannot submit urb 0, error -28: not enough bandwidth',
+      }),
+    );
     expect(
       failure(
         'sound',

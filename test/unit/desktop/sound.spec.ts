@@ -466,6 +466,42 @@ describe('the sound-unavailable detector', () => {
         .toEqual([[device, `No sound: the sound card’s codec on ${device} does not answer`]]);
   });
 
+  it('reads a WirePlumber script’s error with the stack traceback its Lua error handler logs in the same entry', () => {
+    const traceback = [
+      'wplua: [string "common-utils.lua"]:17: attempt to index a nil value (local \'param\')',
+      'stack traceback:',
+      '\t[string "common-utils.lua"]:17: in function \'common-utils.parseParam\'',
+      '\t[string "linking-utils.lua"]:390: in function \'linking-utils.haveAvailableRoutes\'',
+    ].join('\n');
+    // wp_warning: its journal writer gives it a warning's priority, as it does WirePlumber's errors.
+    expect(verdicts(line(WRITERS.wireplumber, traceback, 0, { PRIORITY: '4' }))).toEqual([
+      ['wireplumber.service', 'WirePlumber’s script common-utils.lua failed'],
+    ]);
+  });
+
+  it('leaves a sound server’s call that the bus answered for a peer that is not there or did not answer', () => {
+    // PulseAudio asking BlueZ at its start, at err: BlueZ's matter, and the session's sound plays.
+    const noReply = line(
+      WRITERS.pulseaudio,
+      'E: [pulseaudio] bluez5-util.c: GetManagedObjects() failed: org.freedesktop.DBus.Error.NoReply: Did not receive a reply.',
+      0,
+      { PRIORITY: '3' },
+    );
+    expect(verdicts(noReply)).toEqual([]);
+    expect(new SoundUnavailableDetector(desktopWriters()).claims(noReply)).toBeTrue();
+    // A peer's own error, which it answered with, still names what failed.
+    expect(
+      verdicts(
+        line(
+          WRITERS.pulseaudio,
+          'E: [pulseaudio] bluez5-util.c: Transport Acquire() failed for transport /org/bluez/hci0/dev_X/fd0 (org.bluez.Error.Failed)',
+          0,
+          { PRIORITY: '3' },
+        ),
+      ).length,
+    ).toBe(1);
+  });
+
   it('stays silent on the audio stack’s harmless lines', () => {
     expect(
       verdicts(

@@ -62,7 +62,8 @@ const SPA_DEVICE = /^'?([a-z]\w*:[\w,.-]+)'?: /;
 // Operations on a device being closed or drained after it went away: an unplug, not a failure.
 const CLOSING = /\b(?:snd_pcm_drop|snd_pcm_drain|close failed)\b/;
 // WirePlumber's Lua scripts: "wplua: [string "alsa.lua"]:182: attempt to concatenate a nil value …"; the script
-// that handles devices or policy stops there.
+// that handles devices or policy stops there. Read on the line's first line: wplua's error handler logs the message
+// and Lua's stack traceback as one entry (modules/module-lua-scripting/wplua/wplua.c, "%s\n%s").
 const LUA_ERROR =
   /^(?:wplua|m-lua-scripting|script\/[\w-]+): (?:\[string "([^"]+)"\]|((?:[\w.-]+\/)*[\w.-]+\.lua)):\d+: (.+)$/;
 // PulseAudio's own prefix: on stderr the level, the thread and the file, "E: [pulseaudio] module-alsa-card.c: "; in
@@ -136,6 +137,8 @@ function pipewireLine(message: string): PipewireLine | null {
   return { old: old !== null, topic: topic?.[1], rest: topic ? text.slice(topic[0].length) : text };
 }
 
+const firstLine = (text: string) => text.split('\n', 1)[0] ?? '';
+
 function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
   if (streamWithoutDevice(entry.message)) return { title: _('No sound device was found for a stream') };
   const line = pipewireLine(entry.message);
@@ -145,7 +148,7 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
     return { title: format(_('{program} could not start: {reason}'), { program, reason: rest }) };
   const start = NOT_STARTED.exec(rest);
   if (start) return { title: format(_('{program} could not start: {reason}'), { program, reason: start[2] ?? '' }) };
-  const lua = program === 'wireplumber' ? LUA_ERROR.exec(topic ? `${topic}: ${rest}` : rest) : null;
+  const lua = program === 'wireplumber' ? LUA_ERROR.exec(firstLine(topic ? `${topic}: ${rest}` : rest)) : null;
   if (lua) return { title: format(_('WirePlumber’s script {script} failed'), { script: lua[1] ?? lua[2] ?? '' }) };
   const open = OPEN_FAILED.exec(rest) ?? CONTROL_OPEN.exec(rest);
   if (open && (!topic || topic === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
