@@ -260,6 +260,26 @@ describe('the printer-problem detector', () => {
     ]);
   });
 
+  it('reads CUPS’s check of a program before it runs it: the file it will not use, and the queue that asked', () => {
+    expect(verdict('File "/usr/lib/cups/notifier/dbus" has insecure permissions (0100775/uid=0/gid=0).', 3)).toEqual([
+      ['', 'Printing: CUPS will not use /usr/lib/cups/notifier/dbus: has insecure permissions (0100775/uid=0/gid=0)'],
+    ]);
+    expect(
+      verdict('HP_LaserJet: File "/usr/lib/cups/filter/hpcups" not available: No such file or directory', 3),
+    ).toEqual([
+      [
+        'HP_LaserJet',
+        'Printer HP_LaserJet: CUPS will not use /usr/lib/cups/filter/hpcups: not available: No such file or directory',
+      ],
+    ]);
+    // A report that copied the quotes escaped.
+    expect(
+      verdict('Directory \\"/usr/lib/cups/backend\\" has insecure permissions (040777/uid=0/gid=0).', 3).length,
+    ).toBe(1);
+    // Its debug line on a file that passed.
+    expect(verdict('File "/usr/lib/cups/backend/ipp" permissions OK (0100755/uid=0/gid=0).', 7)).toEqual([]);
+  });
+
   it('takes no refused client request for a printer’s state: IPP’s status codes are not its reasons', () => {
     expect(
       verdict(

@@ -44,6 +44,14 @@ const HELPER_PREFIX = /^\[cups-(?:deviced|driverd)\] /;
 // cupsd stops with the reason "cups-missing-filter-error": 'Filter "hpcups" for printer "HP_LaserJet" not available:
 // No such file or directory'.
 const MISSING_FILTER = /^Filter "([^"]+)" for printer "([^"]+)" not available: (.+)$/;
+// cups/file.c, _cupsFileCheck, as cupsd logs it before it runs one of its programs (scheduler/process.c,
+// cupsdStartProcess; log.c, cupsdLogFCMessage: at err, after the queue's name where a queue's filter was checked): a
+// backend, filter, notifier or monitor it will not run, because the file or a folder above it may be changed by others
+// than root, is not there, is not a file, or was named by a relative path. 'File "/usr/lib/cups/notifier/dbus" has
+// insecure permissions (0100775/uid=0/gid=0).', 'HP: File "/usr/lib/cups/filter/hpcups" not available: No such file or
+// directory'. Some reports copy the quotes escaped.
+const FILE_CHECK =
+  /^(?:([^\s:"]+): )?(?:File|Directory) \\?"([^"\\]+)\\?" (has insecure permissions \([^)]*\)|not available: .+|is a (?:directory|file)|contains a relative path)\.?$/;
 // job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
 const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
@@ -146,6 +154,13 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
         program: match[1] ?? '',
         reason: match[3] ?? '',
       }),
+      severity: 'error',
+    }),
+  },
+  {
+    regex: FILE_CHECK,
+    failure: (match) => ({
+      what: format(_('CUPS will not use {file}: {reason}'), { file: match[2] ?? '', reason: match[3] ?? '' }),
       severity: 'error',
     }),
   },
@@ -254,6 +269,7 @@ export class PrinterProblemDetector implements Detector {
       queueOfUri(event.entry.fields.URI) ??
       printerLine?.[1] ??
       MISSING_FILTER.exec(text)?.[2] ??
+      FILE_CHECK.exec(text)?.[1] ??
       (jobId ? this.jobPrinters.get(jobId) : undefined);
     if (jobId && COMPLETED.test(text)) {
       this.jobPrinters.delete(jobId);
