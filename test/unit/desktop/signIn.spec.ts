@@ -840,6 +840,26 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     ).toEqual([]);
   });
 
+  it('reads pam_unix asking for a password in an automatic login’s service as the automatic login refused', () => {
+    const lightdm: Writer = { comm: 'lightdm', exe: '/usr/sbin/lightdm', unit: 'lightdm.service', uid: 0 };
+    expect(
+      verdict(lightdm, 'pam_unix(lightdm-autologin:auth): auth could not identify password for [alice]', 2),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice', 'Automatic login was refused for alice: the sign-in asked for a password']]);
+    expect(verdict(GDM, 'pam_unix(gdm-autologin:auth): auth could not identify password for [alice]', 2).length).toBe(
+      1,
+    );
+    // Its first line of the same try says it again; the try's end tells it once.
+    expect(verdict(lightdm, 'pam_unix(lightdm-autologin:auth): conversation failed', 3)).toEqual([]);
+    // pam_succeed_if's branch in an automatic login's stack: the next module decides.
+    expect(
+      verdict(
+        lightdm,
+        'pam_succeed_if(lightdm-autologin:auth): requirement "user ingroup autologin" not met by user "alice"',
+        6,
+      ),
+    ).toEqual([]);
+  });
+
   it('proves the other display managers and reads their PAM lines and their own failures', () => {
     const greetd: Writer = { comm: 'greetd', exe: '/usr/bin/greetd', unit: 'greetd.service', uid: 0 };
     // boltgolt/howdy#991.

@@ -100,6 +100,11 @@ const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more 
 // again on the next try cannot take the password it is given.
 const NO_PASSWORD = /^(?:conversation failed|auth could not identify password for \[([^\]]*)\])$/;
 const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
+// The display managers' automatic login services (gdm's data/pam-autologin, LightDM's, SDDM's): their conversation
+// answers no prompt (gdm's worker; LightDM's "Stopping PAM conversation, interaction requested but not supported"), as
+// no one is there to type. pam_unix asking for a password there is the stack refusing the automatic login: the person
+// is not in the group its pam_succeed_if lets through, or the stack is a password's.
+const AUTOLOGIN_SERVICE = /^(?:gdm|lightdm|sddm)-autologin$/;
 /** How long after a try without a password the next one counts as tried again. */
 const RETRY_WINDOW_MS = 10 * 60_000;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
@@ -335,7 +340,7 @@ const GREETER_TEARDOWN_MS = 60_000;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check';
+  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check' | 'autologin';
   /** For 'check' and 'no-session': the helper's or the module's own line, which says why. */
   line?: string;
 }
@@ -380,6 +385,8 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // session is refused a second one, and goes on.
   if (host !== '' && module === SESSION_MAKER && stage === 'session' && level !== undefined && level <= LOG_ERR)
     return RELEASING.test(text) ? null : { subject: service, what: 'no-session', line: text };
+  if (AUTOLOGIN_SERVICE.test(service) && module === 'pam_unix' && stage === 'auth' && NO_PASSWORD_TRY_ENDS.test(text))
+    return { subject: NO_PASSWORD.exec(text)?.[1] || service, what: 'autologin' };
   const lockOut = tallyLockOut(module, text);
   const refused =
     lockOut ||
@@ -520,6 +527,10 @@ function title(failure: Failure): string {
       return format(_('Signing in or unlocking the screen failed for {user}'), { user: shownName(failure.subject) });
     case 'check':
       return format(_('The password could not be checked: {line}'), { line: cleanLine(failure.line ?? '', 160) });
+    case 'autologin':
+      return format(_('Automatic login was refused for {user}: the sign-in asked for a password'), {
+        user: shownName(failure.subject),
+      });
     case 'no-session':
       return format(_('Signing in could not start a session: {line}'), { line: cleanLine(failure.line ?? '', 160) });
     case 'session':
