@@ -1067,6 +1067,25 @@ describe('the sign-in-failure playbook', () => {
     expect(signInKind.actions()).toEqual([]);
   });
 
+  it('explains an automatic login refused: its steps asked for a password no one was there to type', async () => {
+    const finding = findingWithEvidence(SIGN_IN_FAILURE, 'alice', {
+      title: 'Automatic login was refused for alice: the sign-in asked for a password',
+      firstSeen: new Date(START_US / 1000),
+      evidence: [
+        {
+          kind: 'journal',
+          text: 'pam_unix(lightdm-autologin:auth): auth could not identify password for [alice]',
+          cursor: 's=1;i=2',
+          at: new Date(START_US / 1000),
+        },
+      ],
+    });
+    const draft = await signInFailurePlaybook(finding, {} as PlaybookTools);
+    expect(draft?.title).toBe('See why automatic login was refused');
+    expect(draft?.explanation).toContain('“autologin” group');
+    expect(draft?.actions.map((action) => action.name)).toEqual(['info.show_logs']);
+  });
+
   it('says of a session that ended after signing in that signing in worked, and only reads', async () => {
     const finding = findingWithEvidence(SIGN_IN_FAILURE, 'org.gnome.Shell', {
       title: 'The desktop session could not start or go on: org.gnome.Shell, which it needs, stopped',

@@ -105,6 +105,10 @@ const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
 // no one is there to type. pam_unix asking for a password there is the stack refusing the automatic login: the person
 // is not in the group its pam_succeed_if lets through, or the stack is a password's.
 const AUTOLOGIN_SERVICE = /^(?:gdm|lightdm|sddm)-autologin$/;
+const AUTOLOGIN_ASKED = /^pam_unix\((?:gdm|lightdm|sddm)-autologin:auth\): auth could not identify password\b/;
+
+/** Whether a line, as a finding's evidence shows it, is an automatic login's stack asking for a password. */
+export const saysAutologinRefused = (text: string) => AUTOLOGIN_ASKED.test(text);
 /** How long after a try without a password the next one counts as tried again. */
 const RETRY_WINDOW_MS = 10 * 60_000;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",

@@ -6,7 +6,7 @@
 import type { FindingWithEvidence } from '../../findings/store.js';
 import { logsStep, OWN_LINES, type Playbook, type ProposalDraft } from '../../fixes/playbookSteps.js';
 import { _, format } from '../../i18n.js';
-import { LOGIN_KEYRING, saysSessionLost } from './detector.js';
+import { LOGIN_KEYRING, saysAutologinRefused, saysSessionLost } from './detector.js';
 
 /**
  * The login keyring not unlocked at sign-in: the password typed to sign in is not the keyring's. Explained; nothing
@@ -40,18 +40,39 @@ const sessionLost = (finding: FindingWithEvidence): ProposalDraft => ({
   actions: [logsStep(finding, undefined, OWN_LINES)],
 });
 
+/** An automatic login whose PAM stack asked for a password, which no one is there to type. */
+const autologinRefused = (finding: FindingWithEvidence): ProposalDraft => ({
+  title: _('See why automatic login was refused'),
+  explanation: format(_('{title}. {advice}'), {
+    title: finding.title,
+    advice: _(
+      'Automatic login signs you in with no one to type a password, so its sign-in steps must let you in without ' +
+        'one; these asked for a password instead. With LightDM the person must be in the “autologin” group, which its ' +
+        'automatic login checks; otherwise the automatic login’s own PAM file (in /etc/pam.d, named after the login ' +
+        'screen, ending in “-autologin”) asks for a password. Signing in by typing your password still works. Nothing ' +
+        'is changed here.',
+    ),
+  }),
+  actions: [logsStep(finding, undefined, OWN_LINES)],
+});
+
+const evidenceSays = (finding: FindingWithEvidence, says: (text: string) => boolean) =>
+  finding.evidence.some((line) => line.kind === 'journal' && says(line.text));
+
 export const signInFailurePlaybook: Playbook = (finding: FindingWithEvidence): Promise<ProposalDraft> =>
   finding.subject === LOGIN_KEYRING
     ? Promise.resolve(keyringLocked(finding))
-    : finding.evidence.some((line) => line.kind === 'journal' && saysSessionLost(line.text))
+    : evidenceSays(finding, saysSessionLost)
       ? Promise.resolve(sessionLost(finding))
-      : Promise.resolve({
-          title: _('See why signing in failed'),
-          explanation: format(_('{title}. {advice}'), {
-            title: finding.title,
-            advice: _(
-              'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
-            ),
-          }),
-          actions: [logsStep(finding, undefined, OWN_LINES)],
-        });
+      : evidenceSays(finding, saysAutologinRefused)
+        ? Promise.resolve(autologinRefused(finding))
+        : Promise.resolve({
+            title: _('See why signing in failed'),
+            explanation: format(_('{title}. {advice}'), {
+              title: finding.title,
+              advice: _(
+                'The sign-in program’s own log lines around it tell which user was tried, how often, and which part refused. A mistyped password is harmless; attempts you did not make are not.',
+              ),
+            }),
+            actions: [logsStep(finding, undefined, OWN_LINES)],
+          });
