@@ -153,8 +153,26 @@ function reporterEntry(exe: string, dead: DeadProcess, comm: string): string {
   return `COREDUMP_EXE=${exe}\nMESSAGE=${message}\n\n`;
 }
 
-/** Runs `crash.program` as the session's user and has systemd-coredump --backtrace record its death. */
-export async function crashInSession({ session }: ShellContext, crash: Crash): Promise<void> {
+/**
+ * Runs `crash.program` as the session's user and has systemd-coredump --backtrace record its death. systemd-coredump
+ * stands in for the kernel's core_pattern here: the kernel holds a crashing process until its helper has read it,
+ * while this dead one has been seen gone before systemd-coredump opened it ("Failed to initialize pidref from pid 269:
+ * No such process", two runs in about thirty), and then nothing was recorded. That crash is staged once more.
+ */
+export async function crashInSession(context: ShellContext, crash: Crash): Promise<void> {
+  await crashOnce(context, crash).catch((error: Error) => {
+    if (!(error instanceof CrashNotRead)) throw error;
+    return crashOnce(context, crash);
+  });
+}
+
+/** systemd-coredump found the dead process it was handed gone (src/coredump/coredump.c, pidref_set_pid: ESRCH). */
+class CrashNotRead extends Error {}
+
+const lostBeforeRead = (pid: number, said: string) =>
+  said.includes(`Failed to initialize pidref from pid ${pid}: No such process`);
+
+async function crashOnce({ session }: ShellContext, crash: Crash): Promise<void> {
   const { journalDir } = session;
   if (!journalDir) throw new Error('the session has no journal');
   // The crashing program's parent is cat, which never waits for it: the dead process keeps its PID until cat
@@ -201,15 +219,23 @@ export async function crashInSession({ session }: ShellContext, crash: Crash): P
     reporter.stderr.on('data', (chunk: Buffer) => (reporterSaid += chunk.toString()));
     try {
       const reporterPid = Number(await firstLine(reporter));
-      await waitFor(() => journalHas(journalDir, reporterPid), 'systemd-coredump’s record in the journal').catch(
-        async (error: Error) => {
-          // nsenter's child, the shell that became cat, and its children: printf's, and systemd-coredump's.
-          const [cat] = await childrenOf(reporter.pid);
-          const coredump = await childNamed(cat, 'systemd-coredum');
-          const trace = await reporterTrace(journalDir, reporterPid, reporterSaid);
-          throw new Error(`${error.message}; ${trace}; ${await reporterState(coredump)}`);
-        },
-      );
+      // nsenter's child, the shell that became cat, and its children: printf's, and systemd-coredump's.
+      const coredump = async () => childNamed((await childrenOf(reporter.pid))[0], 'systemd-coredum');
+      // It ended without recording: nothing more will come.
+      const failed = async () => {
+        const pid = await coredump();
+        const stat = pid === undefined ? null : await stateOf(pid);
+        return stat?.state === 'Z' && stat.exitStatus !== 0;
+      };
+      let recorded = false;
+      await waitFor(
+        async () => (recorded = await journalHas(journalDir, reporterPid)) || (await failed()),
+        'systemd-coredump’s record in the journal',
+      ).catch(() => undefined);
+      if (!recorded) {
+        const said = `no systemd-coredump record in the journal; ${await reporterTrace(journalDir, reporterPid, reporterSaid)}; ${await reporterState(await coredump())}`;
+        throw lostBeforeRead(sessionPid, said) ? new CrashNotRead(said) : new Error(said);
+      }
     } finally {
       reporter.stdin.end();
     }
