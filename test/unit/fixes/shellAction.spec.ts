@@ -99,9 +99,10 @@ describe('shell.run', () => {
     it('ends at its limit when the sandbox has exited but what it started still holds its output', async () => {
       const dir = await makeTempDir();
       // A stand-in for bwrap: it exits at once, and the child it leaves keeps its output open past the limit, so
-      // that the limit falls between the exit and the output's end (the race a busy machine gives the real one).
+      // that the limit falls between the exit and the output's end (the race a busy machine gives the real one). Long
+      // past it: a worker whose loop a loaded machine holds for seconds must still see the limit come first.
       const bwrap = join(dir.path, 'bwrap');
-      await writeFile(bwrap, '#!/bin/sh\nsleep 2 &\nexit 0\n');
+      await writeFile(bwrap, '#!/bin/sh\nsleep 10 &\nexit 0\n');
       await chmod(bwrap, 0o755);
       try {
         const limited = shellRunAction({ bwrap, timeoutMs: 300 });
