@@ -61,12 +61,12 @@ const DRIVER_AREAS: readonly [RegExp, DesktopArea][] = [
   [/^(?:rtc(?:[_-][\w-]+)?|hctosys)$/, 'clock'],
   [/^usblp\d*$/, 'printing'],
 ];
+/** The name a USB audio device's lines go by: they carry the USB device's prefix, not the driver's. */
+export const USB_AUDIO_DRIVER = 'usb-audio';
 // USB audio (sound/usb) prints through the USB device, "usb 1-4: …", with its own marks: the interface and
 // alternate setting ("1:3: cannot get freq …"), its functions' names ("uac_clock_source_is_valid(): …"), or its
 // endpoint's stream not starting (endpoint.c, snd_usb_endpoint_start: "cannot submit urb 0, error -28: not enough
 // bandwidth", the USB core's errno in usb_error_string's words; not logged where the device was unplugged).
-/** The name a USB audio device's lines go by: they carry the USB device's prefix, not the driver's. */
-export const USB_AUDIO_DRIVER = 'usb-audio';
 const USB_AUDIO =
   /^(?:\d+:\d+: |(?:uac\w*|snd_usb_\w+|parse_audio_\w+|usb_audio_\w+|__uac_\w+)\(\): |cannot submit urb \d+, error -\d+: )/;
 

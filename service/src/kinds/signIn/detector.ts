@@ -105,10 +105,16 @@ const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
 // no one is there to type. pam_unix asking for a password there is the stack refusing the automatic login: the person
 // is not in the group its pam_succeed_if lets through, or the stack is a password's.
 const AUTOLOGIN_SERVICE = /^(?:gdm|lightdm|sddm)-autologin$/;
-const AUTOLOGIN_ASKED = /^pam_unix\((?:gdm|lightdm|sddm)-autologin:auth\): auth could not identify password\b/;
+
+/** Whether a PAM module's line, by pam_syslog's parts, is an automatic login's stack asking for a password. */
+const autologinAsked = (module: string, service: string, stage: string, text: string) =>
+  AUTOLOGIN_SERVICE.test(service) && module === 'pam_unix' && stage === 'auth' && NO_PASSWORD_TRY_ENDS.test(text);
 
 /** Whether a line, as a finding's evidence shows it, is an automatic login's stack asking for a password. */
-export const saysAutologinRefused = (text: string) => AUTOLOGIN_ASKED.test(text);
+export function saysAutologinRefused(text: string): boolean {
+  const pam = PAM_LINE.exec(text);
+  return pam !== null && autologinAsked(pam[1] ?? '', pam[2] ?? '', pam[3] ?? '', pam[4] ?? '');
+}
 /** How long after a try without a password the next one counts as tried again. */
 const RETRY_WINDOW_MS = 10 * 60_000;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
@@ -389,7 +395,7 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // session is refused a second one, and goes on.
   if (host !== '' && module === SESSION_MAKER && stage === 'session' && level !== undefined && level <= LOG_ERR)
     return RELEASING.test(text) ? null : { subject: service, what: 'no-session', line: text };
-  if (AUTOLOGIN_SERVICE.test(service) && module === 'pam_unix' && stage === 'auth' && NO_PASSWORD_TRY_ENDS.test(text))
+  if (autologinAsked(module, service, stage, text))
     return { subject: NO_PASSWORD.exec(text)?.[1] || service, what: 'autologin' };
   const lockOut = tallyLockOut(module, text);
   const refused =
