@@ -22,6 +22,7 @@ import { KINDS } from '../../service/src/kinds/index.js';
 import { setDefaultSink } from '../../service/src/kinds/sound/actions.js';
 import { soundInfo } from '../../service/src/kinds/sound/infoAction.js';
 import { muteOutput, unmuteOutput } from '../../service/src/kinds/sound/levelActions.js';
+import { readSound } from '../../service/src/kinds/sound/pipewire.js';
 import { soundDefaultGone } from '../../service/src/kinds/sound/playbook.js';
 import { PipeWireSource } from '../../service/src/kinds/sound/source.js';
 import type { SoundState } from '../../service/src/kinds/sound/state.js';
@@ -694,6 +695,11 @@ describe('WirePlumber gone (a private PipeWire of its own, WirePlumber ended and
         `{ factory.name=support.null-audio-sink node.name=${marker} media.class=Audio/Sink object.linger=true audio.position=[MONO] }`,
       ],
       { env: pipewire.env },
+    );
+    // PipeWire has it first (a one-off pw-dump), so that a wait that ends here is the source's own.
+    await waitFor(
+      async () => (await readSound(pipewire.env)).state.sinks.some((sink) => sink.name === marker),
+      'PipeWire to list the marker',
     );
     await until('WirePlumber back', (state) => state.managed && state.sinks.some((sink) => sink.name === marker));
     // A choice made after the restart reaches the source that saw it and one started since: the `default` metadata

@@ -118,6 +118,7 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
     () => [],
   );
   const recorders: ChildProcess[] = [];
+  const chosenSink = () => defaultSink(env).catch(() => '');
   return {
     runtimeDir,
     env,
@@ -202,12 +203,14 @@ export async function startPipeWire(home: string, busAddress: string): Promise<P
       const ended = new Promise((resolve) => running.once('exit', resolve));
       running.kill();
       await ended;
+      // PipeWire drops an ended client's objects once it has read the hang-up: until then pw-metadata still finds
+      // the old `default` metadata, and a start at once would be taken as WirePlumber back before it is.
+      await waitFor(async () => !(await chosenSink()).includes('"name"'), 'PipeWire to drop WirePlumber’s metadata');
     },
     async startSessionManager() {
       wireplumber = started('wireplumber');
       // pw-metadata finds no `default` metadata until WirePlumber has made it again.
-      const chosen = () => defaultSink(env).catch(() => '');
-      await waitFor(async () => (failIfEnded(), (await chosen()).includes('"name"')), 'WirePlumber again');
+      await waitFor(async () => (failIfEnded(), (await chosenSink()).includes('"name"')), 'WirePlumber again');
     },
     async stop() {
       for (const recorder of recorders) recorder.kill();
