@@ -479,6 +479,31 @@ describe('the sound-unavailable detector', () => {
     ]);
   });
 
+  it('reads WirePlumber not starting PipeWire’s ALSA devices, named by their SPA factory, and not a camera’s', () => {
+    const title = (factory: string) =>
+      `WirePlumber could not set up sound cards: PipeWire’s ALSA device ${factory} did not start`;
+    const cases: [string, string, string][] = [
+      // lib/wp/device.c, a notice; the monitor script's warning after it; 0.4's form without a topic.
+      ["wp-device: SPA handle 'api.alsa.acp.device' could not be loaded; is it installed?", '5', 'api.alsa.acp.device'],
+      ["s-monitors: Failed to create 'api.alsa.acp.device' device", '4', 'api.alsa.acp.device'],
+      ["SPA handle 'api.alsa.enum.udev' could not be loaded; is it installed?", '5', 'api.alsa.enum.udev'],
+      [
+        "s-monitors: PipeWire's ALSA SPA plugin is missing or broken. Some sound cards may not be supported",
+        '5',
+        'api.alsa.enum.udev',
+      ],
+    ];
+    for (const [message, priority, factory] of cases)
+      expect(verdicts(line(WRITERS.wireplumber, message, 0, { PRIORITY: priority })))
+        .withContext(message)
+        .toEqual([[factory, title(factory)]]);
+    for (const camera of [
+      "wp-device: SPA handle 'api.libcamera.enum.manager' could not be loaded; is it installed?",
+      "s-monitors: Failed to create 'api.v4l2.device' device",
+    ])
+      expect(verdicts(line(WRITERS.wireplumber, camera, 0, { PRIORITY: '4' }))).withContext(camera).toEqual([]);
+  });
+
   it('leaves a sound server’s call that the bus answered for a peer that is not there or did not answer', () => {
     // PulseAudio asking BlueZ at its start, at err: BlueZ's matter, and the session's sound plays.
     const noReply = line(

@@ -182,6 +182,9 @@ describe('the unrecognised-errors detector', () => {
       kernel(s, `ACPI BIOS Error (bug): Could not resolve symbol [\\_SB.PC00.LPCB.Q_EC._STA.ECON], AE_NOT_FOUND`),
     );
     expect(runDetector(new UnrecognisedErrorsDetector(), firmware)).toEqual([]);
+    // Probes put off (EPROBE_DEFER) and tried again at each registration: the driver core's "not yet".
+    const deferred = [0, 1, 2, 3, 4].map((s) => kernel(s, 'snow-audio sound: ASoC: failed to instantiate card -517'));
+    expect(runDetector(new UnrecognisedErrorsDetector(), deferred)).toEqual([]);
     const anonymous = [0, 1, 2, 3, 4].map((s) =>
       journalEvent({ MESSAGE: 'boom', PRIORITY: '3', SYSLOG_IDENTIFIER: 'systemd', __REALTIME_TIMESTAMP: String(s) }),
     );

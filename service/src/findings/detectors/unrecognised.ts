@@ -5,6 +5,7 @@
 // becomes one finding that says what was seen. Playbooks propose nothing for
 // it: only the advisor may, from the catalog.
 import { systemErrorIn } from '../../causes/systemError.js';
+import { probeDeferred } from '../../desktop/componentLines.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import type { Detector, DetectorOutput, Evidence } from '../types.js';
@@ -67,6 +68,9 @@ export class UnrecognisedErrorsDetector implements Detector {
     // Trusted fields only: SYSLOG_IDENTIFIER is whatever the process chose to call itself.
     const kernel = entry.transport === 'kernel';
     if (kernel && FIRMWARE.test(entry.message)) return [];
+    // EPROBE_DEFER: the driver core probes the device again once what it waits for has registered; a board logs it
+    // on each try at boot, and the driver's own error says when its device did not come up.
+    if (kernel && probeDeferred(entry.message)) return [];
     if (tunableOfReadOnlyMount(entry.message)) return [];
     const program = kernel ? 'kernel' : entry.fields._COMM;
     if (!program) return [];

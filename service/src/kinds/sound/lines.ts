@@ -139,6 +139,18 @@ function pipewireLine(message: string): PipewireLine | null {
 
 const firstLine = (text: string) => text.split('\n', 1)[0] ?? '';
 
+// WirePlumber's ALSA monitor makes each sound card a device of PipeWire's ALSA plugin, by the SPA factory's name:
+// "api.alsa.enum.udev" finds the cards, "api.alsa.acp.device" or "api.alsa.pcm.device" drives one. A factory that
+// does not load or start is said by lib/wp/device.c ("SPA handle 'api.alsa.acp.device' could not be loaded; is it
+// installed?", a notice: the plugin is missing, or the card's device failed to start), then by the monitor script
+// ("Failed to create 'api.alsa.acp.device' device", a warning), and for the whole plugin by 0.4's and 0.5's
+// "PipeWire's ALSA SPA plugin is missing or broken". The card, or every card, is not offered to the session. The
+// cameras' (api.libcamera.*, api.v4l2.*) and Bluetooth's factories are not sound cards.
+const ALSA_FACTORY_FAILED =
+  /^(?:[\w-]+: )?(?:SPA handle '(api\.alsa\.[\w.-]+)' could not be loaded\b|Failed to create '(api\.alsa\.[\w.-]+)' device$|PipeWire's ALSA SPA plugin is missing or broken\b)/;
+/** The monitor that enumerates the cards, which the plugin's own notice is about. */
+const ALSA_MONITOR = 'api.alsa.enum.udev';
+
 function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
   if (streamWithoutDevice(entry.message)) return { title: _('No sound device was found for a stream') };
   const line = pipewireLine(entry.message);
@@ -150,6 +162,16 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
   if (start) return { title: format(_('{program} could not start: {reason}'), { program, reason: start[2] ?? '' }) };
   const lua = program === 'wireplumber' ? LUA_ERROR.exec(firstLine(topic ? `${topic}: ${rest}` : rest)) : null;
   if (lua) return { title: format(_('WirePlumber’s script {script} failed'), { script: lua[1] ?? lua[2] ?? '' }) };
+  const factory = program === 'wireplumber' ? ALSA_FACTORY_FAILED.exec(rest) : null;
+  if (factory) {
+    const device = factory[1] ?? factory[2] ?? ALSA_MONITOR;
+    return {
+      device,
+      title: format(_('WirePlumber could not set up sound cards: PipeWire’s ALSA device {factory} did not start'), {
+        factory: device,
+      }),
+    };
+  }
   const open = OPEN_FAILED.exec(rest) ?? CONTROL_OPEN.exec(rest);
   if (open && (!topic || topic === 'spa.alsa')) return cannotOpen(open[1] ?? '', open[2] ?? '');
   const node = topic === 'pw.node' ? NODE_ERROR.exec(rest) : null;
