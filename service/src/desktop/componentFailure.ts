@@ -36,6 +36,7 @@ import {
   LOG_WARNING,
   macDenialOf,
   probeDeferred,
+  probeStillPending,
   programComponentOf,
   programSaysFailed,
   reportedAtInfoOrGraver,
@@ -239,10 +240,15 @@ function transferFailed(rest: string): boolean {
   return errno !== null && !UNLINKED.has(errno.code);
 }
 
-/** What the kernel says a device did, whatever level it logged it at: its state, or a request it refused. */
+/**
+ * What the kernel says a device did, whatever level it logged it at: its state, a request it refused, or a probe the
+ * driver core still holds back once the boot's probing is over.
+ */
 function deviceStateIn(driver: string, rest: string): boolean {
   return (
-    USBFS_CLAIMED.test(rest) || (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))
+    USBFS_CLAIMED.test(rest) ||
+    probeStillPending(rest) ||
+    (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))
   );
 }
 

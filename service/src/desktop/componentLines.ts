@@ -78,6 +78,35 @@ function areaOfDriver(driver: string): DesktopArea | undefined {
 // lp_check_status): "lp0 out of paper", "lp0 off-line", "lp0 on fire".
 const LP_STATUS = /^(lp\d+) (out of paper|off-line|on fire)$/;
 
+// The driver core's word, once the boot's probing is over (drivers/base/dd.c, deferred_probe_timeout_work_func), on
+// each device whose driver still waits for what it needs: "deferred probe pending", and since Linux 5.9 the reason
+// its driver last gave (dev_err_probe, "<driver>: <message>"). The device prints under its bus while no driver holds
+// it ("platform sof_sdw: deferred probe pending: sof_sdw: snd_soc_register_card failed -517", "pci 0000:00:1f.3: …"):
+// the driver in the reason, else the device's own name, says whose it is.
+const PROBE_PENDING = /^deferred probe pending(?:: (?:([\w.-]+): )?(.*))?$/;
+
+/** Whether the kernel's line is the driver core's word that a device's probe never finished. */
+export function probeStillPending(rest: string): boolean {
+  return PROBE_PENDING.test(rest);
+}
+
+/** The reason the driver core gives for a probe still put off, with its driver's name; '' where it gives none. */
+export function pendingProbeReason(rest: string): string {
+  return rest.slice('deferred probe pending'.length).replace(/^: /, '').trim();
+}
+
+/** The driver core's line on a probe still put off, as the component of the driver it names. */
+function pendingProbeComponent(busDriver: string, device: string, rest: string): KernelComponent | null {
+  const pending = PROBE_PENDING.exec(rest);
+  if (!pending) return null;
+  const named = pending[1];
+  for (const driver of [named, busDriver, device]) {
+    const area = driver ? areaOfDriver(driver) : undefined;
+    if (driver && area) return { area, driver, device, rest };
+  }
+  return null;
+}
+
 /** The desktop component of the kernel's line, by the driver's prefix, or null for every other driver's. */
 export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const text = kernelText(entry);
@@ -101,6 +130,8 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const driver = prefix[1] ?? '';
   const device = prefix[2] ?? '';
   const rest = text.slice(prefix[0].length);
+  const pending = pendingProbeComponent(driver, device, rest);
+  if (pending) return pending;
   const area = areaOfDriver(driver);
   // A Bluetooth driver's device is the controller's bus address: the adapter is the HCI device it names, if any.
   if (area) return { area, driver, device: area === 'bluetooth' ? (HCI.exec(text)?.[1] ?? '') : device, rest };

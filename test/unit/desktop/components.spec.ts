@@ -114,6 +114,14 @@ describe('a desktop component’s line', () => {
       'snd_hda_intel',
       '0000:00:1f.3',
     ]);
+    // The driver core's word on a probe still put off is the driver's it names, else the device's, whatever the bus.
+    expect(of('platform 3f201000.serial: deferred probe pending: hci_uart_bcm: no reset GPIO')).toEqual([
+      'bluetooth',
+      'hci_uart_bcm',
+      '3f201000.serial',
+    ]);
+    expect(of('platform sof_sdw: deferred probe pending')).toEqual(['sound', 'sof_sdw', 'sof_sdw']);
+    expect(of('pci 0000:00:02.0: deferred probe pending: i915: no display')).toBeNull();
     // The boards' sound drivers by their naming families: platform "-audio" drivers, Bay Trail machine drivers,
     // ASoC codecs, Intel's SST and AMD's audio co-processor; not ACPI's own drivers.
     const area = (message: string) => of(message)?.[0];

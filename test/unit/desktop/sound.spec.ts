@@ -335,6 +335,49 @@ describe('the sound-unavailable detector', () => {
     ]);
   });
 
+  it('reads the driver core’s word that a sound device’s probe was still put off once the boot’s probing ended', () => {
+    // drivers/base/dd.c: the device under its bus (no driver holds it), the reason its driver last gave, at any level.
+    expect(
+      verdicts(
+        line(
+          WRITERS.kernel,
+          'platform sof_sdw: deferred probe pending: sof_sdw: snd_soc_register_card failed -517',
+          0,
+          { PRIORITY: '6' },
+        ),
+      ),
+    ).toEqual([
+      [
+        'sof_sdw',
+        'No sound card: the kernel never finished setting up sof_sdw (sof_sdw: snd_soc_register_card failed -517)',
+      ],
+    ]);
+    expect(
+      verdicts(
+        line(
+          WRITERS.kernel,
+          "pci 0000:00:1f.3: deferred probe pending: snd_hda_intel: couldn't bind with audio component",
+          0,
+          { PRIORITY: '4' },
+        ),
+      ),
+    ).toEqual([
+      [
+        '0000:00:1f.3',
+        "No sound card: the kernel never finished setting up 0000:00:1f.3 (snd_hda_intel: couldn't bind with audio component)",
+      ],
+    ]);
+    // Another area's device, and one whose bus and name say nothing of sound, are not this kind's.
+    expect(
+      verdicts(
+        line(WRITERS.kernel, 'platform 3f201000.serial: deferred probe pending: hci_uart_bcm: no reset GPIO', 0, {
+          PRIORITY: '6',
+        }),
+        line(WRITERS.kernel, 'platform panel: deferred probe pending', 0, { PRIORITY: '6' }),
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves a front end opened with no route, and its error that follows, to the sound server’s state', () => {
     const kernel = (message: string) => line(WRITERS.kernel, message);
     expect(
@@ -501,7 +544,9 @@ describe('the sound-unavailable detector', () => {
       "wp-device: SPA handle 'api.libcamera.enum.manager' could not be loaded; is it installed?",
       "s-monitors: Failed to create 'api.v4l2.device' device",
     ])
-      expect(verdicts(line(WRITERS.wireplumber, camera, 0, { PRIORITY: '4' }))).withContext(camera).toEqual([]);
+      expect(verdicts(line(WRITERS.wireplumber, camera, 0, { PRIORITY: '4' })))
+        .withContext(camera)
+        .toEqual([]);
   });
 
   it('leaves a sound server’s call that the bus answered for a peer that is not there or did not answer', () => {

@@ -14,7 +14,12 @@
 // - the kernel's "warning: No matching ASoC machine driver found" (SOF falls back to a generic machine driver) and
 //   "Direct firmware load … failed" alone (the driver tries several names; its own error line says when none loaded).
 import { errnosOf, errnoTextPattern } from '../../causes/errno.js';
-import { kernelComponentOf, probeDeferred } from '../../desktop/componentLines.js';
+import {
+  kernelComponentOf,
+  pendingProbeReason,
+  probeDeferred,
+  probeStillPending,
+} from '../../desktop/componentLines.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
@@ -278,6 +283,15 @@ export function kernelProblem(entry: JournalEntry): DeviceProblem | null {
   if (component?.area !== 'sound') return null;
   const { driver, rest } = component;
   const device = component.device || driver;
+  if (probeStillPending(rest)) {
+    const reason = cleanLine(pendingProbeReason(rest), 120);
+    return {
+      device,
+      title: reason
+        ? format(_('No sound card: the kernel never finished setting up {device} ({reason})'), { device, reason })
+        : format(_('No sound card: the kernel never finished setting up {device}'), { device }),
+    };
+  }
   if (NO_CODECS.test(rest))
     return { device, title: format(_('No sound card: {driver} found no codec on {device}'), { driver, device }) };
   const firmware = FIRMWARE_MISSING.exec(rest);
