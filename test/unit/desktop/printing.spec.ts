@@ -418,6 +418,52 @@ describe('the printer-problem detector', () => {
     expect(verdict('[Job 9] Printer reports: paper jam in tray 2', 5)).toEqual([]);
   });
 
+  it('reads the system bus failing to start cups-pk-helper or colord on demand, not one the machine lacks', () => {
+    const bus = (message: string) =>
+      journalEvent({
+        MESSAGE: message,
+        SYSLOG_IDENTIFIER: 'dbus-daemon',
+        _COMM: 'dbus-daemon',
+        _EXE: '/usr/bin/dbus-daemon',
+        _UID: '81',
+        _PID: '655',
+        _SYSTEMD_UNIT: 'dbus.service',
+        _TRANSPORT: 'journal',
+        __REALTIME_TIMESTAMP: at(0),
+      });
+    const titles = (message: string) =>
+      reportsOf(new PrinterProblemDetector(desktopWriters()).detect(bus(message))).map((r) => [r.subject, r.title]);
+    // clearlinux/distribution#2534: Settings could not add a printer.
+    expect(
+      titles(
+        "[system] Activated service 'org.opensuse.CupsPkHelper.Mechanism' failed: The permission of the setuid helper is not correct",
+      ),
+    ).toEqual([
+      [
+        '',
+        'Printing: the bus could not start org.opensuse.CupsPkHelper.Mechanism: The permission of the setuid helper is not correct',
+      ],
+    ]);
+    expect(titles("Activation request for 'org.freedesktop.ColorManager' failed.")).toEqual([
+      ['', 'Printing: the bus could not start org.freedesktop.ColorManager'],
+    ]);
+    // Not installed, and another part's service: not printing's.
+    expect(
+      titles("[system] Activation via systemd failed for unit 'colord.service': Unit colord.service not found."),
+    ).toEqual([]);
+    expect(titles("[system] Failed to activate service 'org.freedesktop.Accounts': timed out")).toEqual([]);
+    // The same words from another program are its own.
+    const forged = journalEvent({
+      MESSAGE: "Activated service 'org.opensuse.CupsPkHelper.Mechanism' failed: forged",
+      _COMM: 'python3',
+      _EXE: '/usr/bin/python3.12',
+      _UID: '1000',
+      _SYSTEMD_UNIT: 'session-2.scope',
+      _TRANSPORT: 'journal',
+    });
+    expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(forged))).toEqual([]);
+  });
+
   it('stays quiet on normal job progress', () => {
     const detector = new PrinterProblemDetector(desktopWriters());
     const events = [

@@ -8,6 +8,7 @@
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure. Where
 // a line's level says less than its words (gdm's warnings, the keyring daemon's notices, a journal copied without
 // levels), a sign-in program's own word that something failed counts at any level but debug (ownFailure).
+import { busActivationFailure } from '../../desktop/busActivation.js';
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
@@ -200,53 +201,6 @@ const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
 const HOME_OF = /\bhome (\S+) is\b/;
 // The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
 const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
-
-// The bus names and units of the sign-in components the message buses start on demand: AccountsService (the login
-// screen's list of people), systemd-homed, fprintd, and the secret services the session unlocks at sign-in (GNOME
-// Keyring, KDE's wallet).
-const SIGN_IN_BUS_NAMES = new Set([
-  'org.freedesktop.Accounts',
-  'org.freedesktop.home1',
-  'net.reactivated.Fprint',
-  'org.freedesktop.secrets',
-  'org.gnome.keyring',
-  'org.kde.kwalletd5',
-  'org.kde.kwalletd6',
-]);
-const SIGN_IN_BUS_UNITS = new Set([
-  'accounts-daemon.service',
-  'dbus-org.freedesktop.home1.service',
-  'systemd-homed.service',
-  'fprintd.service',
-  'gnome-keyring-daemon.service',
-]);
-// The buses' own lines that starting a service on demand failed: dbus-daemon's (bus/activation.c) "[system] Failed
-// to activate service 'org.freedesktop.Accounts': timed out (service_start_timeout=25000ms)", "Activated service
-// '…' failed: …", "Activation via systemd failed for unit 'accounts-daemon.service': …"; dbus-broker's launcher's
-// "Activation request for 'org.freedesktop.Accounts' failed.". Not a service the machine does not have ("Unit
-// dbus-org.freedesktop.home1.service not found.", "could not be found"): pam_systemd_home asks for homed on every
-// sign-in where it is not installed.
-const BUS_ACTIVATION_FAILED = [
-  /Failed to activate service '([\w.-]+)': (.*)$/,
-  /Activated service '([\w.-]+)' failed: (.*)$/,
-  /Activation via systemd failed for unit '([\w@.\\-]+)': (.*)$/,
-  /Activation request for '([\w.-]+)' failed(?:: (.*)|\.)?$/,
-];
-const NOT_INSTALLED = /\bnot found\b|could not be found|No such file or directory/;
-const BUSES = new Set(['system-bus', 'session-bus']);
-
-/** A bus's own line that a sign-in component it was asked to start did not start: the name or unit, and why. */
-function busActivationFailure(entry: JournalEntry, writer: string | undefined): { name: string; why: string } | null {
-  if (writer === undefined || !BUSES.has(writer)) return null;
-  for (const pattern of BUS_ACTIVATION_FAILED) {
-    const match = pattern.exec(entry.message);
-    if (!match) continue;
-    const [, name = '', why = ''] = match;
-    const signIn = SIGN_IN_BUS_NAMES.has(name) || SIGN_IN_BUS_UNITS.has(name);
-    return signIn && !NOT_INSTALLED.test(why) ? { name, why } : null;
-  }
-  return null;
-}
 
 // SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
 // helper's own status (src/auth/Auth.h, HelperExitStatus): 1 HELPER_AUTH_ERROR, 2 HELPER_SESSION_ERROR, 3
@@ -601,7 +555,7 @@ export class SignInFailureDetector implements Detector {
     // The findings show the line as it came; it is read as the journal would hold it.
     const read = { ...event, entry: withoutOwnLogPrefix(event.entry, writerName) };
     if (writerName === 'sddm' && this.greeterTeardown(read)) return [];
-    const activation = busActivationFailure(read.entry, writerName);
+    const activation = busActivationFailure('sign-in', read.entry, writerName);
     if (activation) {
       const { name, why } = activation;
       const title = why
