@@ -3,6 +3,8 @@
 // The message buses' own word that a desktop component they were asked to start on demand did not start. The bus
 // names the component by its well-known bus name or its unit, which says whose it is; the bus's reason says why.
 import type { DesktopArea } from '../findings/writers.js';
+import { _, format } from '../i18n.js';
+import { cleanLine } from '../untrustedText.js';
 import type { JournalEntry } from '../watch/events.js';
 
 /** The bus names and units of the components the buses start on demand, by the part of the desktop they serve. */
@@ -74,4 +76,11 @@ export function busActivationFailure(
     return served && !NOT_INSTALLED.test(why) ? { name, why } : null;
   }
   return null;
+}
+
+/** "The bus could not start net.reactivated.Fprint: timed out …", the reason as the bus gave it. */
+export function activationFailureTitle({ name, why }: ActivationFailure): string {
+  return why
+    ? format(_('The bus could not start {name}: {reason}'), { name, reason: cleanLine(why, 160) })
+    : format(_('The bus could not start {name}'), { name });
 }

@@ -441,11 +441,11 @@ describe('the printer-problem detector', () => {
     ).toEqual([
       [
         '',
-        'Printing: the bus could not start org.opensuse.CupsPkHelper.Mechanism: The permission of the setuid helper is not correct',
+        'The bus could not start org.opensuse.CupsPkHelper.Mechanism: The permission of the setuid helper is not correct',
       ],
     ]);
     expect(titles("Activation request for 'org.freedesktop.ColorManager' failed.")).toEqual([
-      ['', 'Printing: the bus could not start org.freedesktop.ColorManager'],
+      ['', 'The bus could not start org.freedesktop.ColorManager'],
     ]);
     // Not installed, and another part's service: not printing's.
     expect(

@@ -8,7 +8,7 @@
 // (componentFailure.ts: an errno, an IPP reason ending in "-error", a D-Bus error), and cups.service and
 // cups-browsed.service failing are this kind's too (componentUnits.ts).
 
-import { busActivationFailure } from '../../desktop/busActivation.js';
+import { activationFailureTitle, busActivationFailure } from '../../desktop/busActivation.js';
 import { componentFailure, deviceFailureIn } from '../../desktop/componentFailure.js';
 import { lineLevel, programSaysFailed } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
@@ -17,7 +17,6 @@ import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '
 import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
-import { cleanLine } from '../../untrustedText.js';
 import type { WatchEvent } from '../../watch/events.js';
 
 export const PRINTER_PROBLEM = 'printer-problem';
@@ -242,13 +241,14 @@ export class PrinterProblemDetector implements Detector {
     const writer = this.writers.provenWriter(event.entry)?.name;
     if (writer === 'cupsd') return this.cupsdLine(event);
     const activation = busActivationFailure('printing', event.entry, writer);
-    if (activation) {
-      const { name, why } = activation;
-      const what = why
-        ? format(_('the bus could not start {name}: {reason}'), { name, reason: cleanLine(why, 160) })
-        : format(_('the bus could not start {name}'), { name });
-      return this.report(event, undefined, undefined, { what, severity: 'error' }, false);
-    }
+    if (activation)
+      return this.report(
+        event,
+        undefined,
+        undefined,
+        { what: activationFailureTitle(activation), severity: 'error' },
+        true,
+      );
     const failure = componentFailure('printing', event.entry, this.writers);
     if (!failure?.raise) return [];
     const printer = queueOfUri(event.entry.fields.URI) ?? '';

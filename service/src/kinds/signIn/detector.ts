@@ -8,7 +8,7 @@
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure. Where
 // a line's level says less than its words (gdm's warnings, the keyring daemon's notices, a journal copied without
 // levels), a sign-in program's own word that something failed counts at any level but debug (ownFailure).
-import { busActivationFailure } from '../../desktop/busActivation.js';
+import { activationFailureTitle, busActivationFailure } from '../../desktop/busActivation.js';
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
@@ -556,13 +556,7 @@ export class SignInFailureDetector implements Detector {
     const read = { ...event, entry: withoutOwnLogPrefix(event.entry, writerName) };
     if (writerName === 'sddm' && this.greeterTeardown(read)) return [];
     const activation = busActivationFailure('sign-in', read.entry, writerName);
-    if (activation) {
-      const { name, why } = activation;
-      const title = why
-        ? format(_('The bus could not start {name}: {reason}'), { name, reason: cleanLine(why, 160) })
-        : format(_('The bus could not start {name}'), { name });
-      return this.report(event, activation.name, title, 'warning');
-    }
+    if (activation) return this.report(event, activation.name, activationFailureTitle(activation), 'warning');
     if (lightdmSessionFailed(read.entry, writerName))
       return this.report(
         event,
