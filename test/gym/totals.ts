@@ -518,8 +518,10 @@ export async function idleFor(agent: Agent, system: GymSystem, seconds: number):
   return {
     from,
     seconds: Math.round((Date.now() - startedAt) / 1000),
+    // A sentinel's proposal, the last barrier's before the tail, may run its read-only step once the tail has begun:
+    // the harness's own doing, as its findings are.
     jobs: jobs
-      .filter((job) => Number(job.id) > lastJob)
+      .filter((job) => Number(job.id) > lastJob && !SENTINEL.test(String(job.subject)))
       .map((job) => `job ${String(job.id)} ${String(job.action)} by ${String(job.caller)} (${String(job.subject)})`),
     findings,
     rssKb: { start: start.rssKb, end: end.rssKb, peak: Math.max(start.rssKb, ...minutesKb, end.rssKb) },
