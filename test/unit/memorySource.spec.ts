@@ -1,5 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Steward contributors
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -134,8 +135,10 @@ describe('the memory pressure source', () => {
     expect(source.readsOnWarning).toBeFalse();
     expect(source.reading).toBeTrue();
 
-    // The daemon is back: one read of what the pressure is now, then only its warnings wake the source.
-    await writeFile(path, psi('0.00', '0.00'));
+    // The daemon is back: one read of what the pressure is now, then only its warnings wake the source. Written and
+    // told in one turn: a read at the interval between the two would report the calm first, and the read when back,
+    // the same figures, nothing new.
+    writeFileSync(path, psi('0.00', '0.00'));
     const before = events.length;
     handlers?.back();
     expect(source.readsOnWarning).toBeTrue();
