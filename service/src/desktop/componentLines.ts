@@ -92,7 +92,8 @@ export function probeStillPending(rest: string): boolean {
 
 /** The reason the driver core gives for a probe still put off, with its driver's name; '' where it gives none. */
 export function pendingProbeReason(rest: string): string {
-  return rest.slice('deferred probe pending'.length).replace(/^: /, '').trim();
+  const [, driver, reason = ''] = PROBE_PENDING.exec(rest) ?? [];
+  return (driver ? `${driver}: ${reason}` : reason).trim();
 }
 
 /** The driver core's line on a probe still put off, as the component of the driver it names. */
