@@ -562,6 +562,63 @@ describe('a desktop component’s own unit failing', () => {
       titles(new PrinterProblemDetector(desktopWriters()), pid1("cups.service: Failed with result 'exit-code'.")),
     ).toEqual([[PRINTER_PROBLEM, 'cups.service', 'cups.service failed (exit code)']]);
   });
+
+  it('is told from systemd’s word that the unit’s main process failed, where a report left out the result line', () => {
+    const printing = () => new PrinterProblemDetector(desktopWriters());
+    // OpenMandriva's bug 1253: cupsd refusing its own configuration, the result line not quoted.
+    expect(
+      titles(printing(), pid1('cups.service: main process exited, code=exited, status=1/FAILURE', { PRIORITY: '5' })),
+    ).toEqual([[PRINTER_PROBLEM, 'cups.service', 'cups.service failed (exit code 1)']]);
+    expect(
+      titles(printing(), pid1('cups.service: Main process exited, code=dumped, status=6/ABRT', { PRIORITY: '4' })),
+    ).toEqual([[PRINTER_PROBLEM, 'cups.service', 'cups.service failed (killed by SIGABRT)']]);
+    expect(
+      titles(
+        new BluetoothUnavailableDetector(desktopWriters()),
+        pid1('bluetooth.service: Main process exited, code=killed, status=9/KILL', { PRIORITY: '4' }),
+      ),
+    ).toEqual([[BLUETOOTH_UNAVAILABLE, 'bluetooth.service', 'bluetooth.service failed (killed by SIGKILL)']]);
+    // With the result line that follows: one failure, one finding.
+    expect(
+      titles(
+        printing(),
+        pid1('cups.service: Main process exited, code=exited, status=1/FAILURE', { PRIORITY: '5' }),
+        pid1("cups.service: Failed with result 'exit-code'.", { PRIORITY: '4' }),
+        pid1('Failed to start CUPS Scheduler.', { PRIORITY: '3', UNIT: 'cups.service' }),
+      ),
+    ).toEqual([[PRINTER_PROBLEM, 'cups.service', 'cups.service failed (exit code 1)']]);
+  });
+
+  it('is not a main process that ended cleanly: status 0, systemd’s own SIGTERM, an exit logged at debug', () => {
+    const printing = () => new PrinterProblemDetector(desktopWriters());
+    expect(
+      titles(printing(), pid1('cups.service: Main process exited, code=exited, status=0/SUCCESS', { PRIORITY: '5' })),
+    ).toEqual([]);
+    expect(
+      titles(printing(), pid1('cups.service: Main process exited, code=killed, status=15/TERM', { PRIORITY: '5' })),
+    ).toEqual([]);
+    expect(
+      titles(printing(), pid1('cups.service: Main process exited, code=killed, status=1', { PRIORITY: '5' })),
+    ).toEqual([]);
+    // An exit status the unit's SuccessExitStatus= lists: systemd logs it at debug.
+    expect(
+      titles(printing(), pid1('cups.service: Main process exited, code=exited, status=1/FAILURE', { PRIORITY: '7' })),
+    ).toEqual([]);
+    // Another program's claim of it is no manager's word.
+    expect(
+      titles(
+        printing(),
+        journalEvent({
+          MESSAGE: 'cups.service: Main process exited, code=exited, status=1/FAILURE',
+          _PID: '4242',
+          _UID: '1000',
+          _COMM: 'bash',
+          _EXE: '/usr/bin/bash',
+          PRIORITY: '5',
+        }),
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('the writers table’s new components', () => {
