@@ -613,11 +613,17 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
       '/usr/lib/x86_64-linux-gnu/libexec/kcheckpass',
       '/usr/lib/kde4/libexec/kcheckpass',
       '/usr/bin/kcheckpass',
-      // The Wayland and X lock screens of the tiling sessions, which run PAM themselves as the person.
+      // The Wayland and X lock screens of the tiling sessions, which run PAM themselves as the person: xsecurelock
+      // through its PAM helper, xlockmore's xlock.
       '/usr/bin/swaylock',
       '/usr/bin/hyprlock',
       '/usr/bin/i3lock',
       '/usr/bin/waylock',
+      '/usr/libexec/xsecurelock/authproto_pam',
+      '/usr/lib/xsecurelock/authproto_pam',
+      '/usr/bin/xlock',
+      // kbd's console lock (vlock), as the person.
+      '/usr/bin/vlock',
       // Xfce's lock screen (a fork of MATE's), whose dialog runs its PAM service "xfce4-screensaver" from libexecdir.
       '/usr/bin/xfce4-screensaver',
       '/usr/libexec/xfce4-screensaver-dialog',
@@ -632,7 +638,20 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
       'sw/bin/i3lock',
       'sw/bin/waylock',
       'sw/bin/xfce4-screensaver',
+      'sw/bin/vlock',
     ],
+    units: 'any',
+    sessionScope: true,
+  },
+  {
+    // physlock, which locks every virtual console and runs PAM as root (it must be root to take the consoles), from
+    // the person's session or a unit run at suspend.
+    name: 'console-locker',
+    title: 'the console lock screen',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: ['/usr/bin/physlock', '/usr/sbin/physlock'],
+    nixos: ['sw/bin/physlock'],
     units: 'any',
     sessionScope: true,
   },

@@ -563,6 +563,29 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(sudo, "PAM no modules loaded for `sudo' service", 3)).toEqual([]);
   });
 
+  it('reads the lock screens that run PAM themselves by their installed programs: vlock as the person, physlock as root', () => {
+    const vlock: Writer = { comm: 'vlock', exe: '/usr/bin/vlock', uid: 1000, unit: 'session-2.scope' };
+    expect(
+      verdict(vlock, 'pam_unix(vlock:auth): authentication failure; logname= uid=1000 euid=1000 user=alice'),
+    ).toEqual([[SIGN_IN_FAILURE, 'alice', 'Signing in or unlocking the screen failed for alice']]);
+    // physlock takes the consoles as root (xyb3rt/physlock#110): its stack's module refusing at the auth stage.
+    const physlock: Writer = { comm: 'physlock', exe: '/usr/bin/physlock', uid: 0, unit: 'session-2.scope' };
+    expect(verdict(physlock, "pam_securetty(physlock:auth): cannot determine user's tty", 3)).toEqual([
+      [SIGN_IN_FAILURE, 'physlock', 'Signing in or unlocking the screen failed for physlock'],
+    ]);
+    // Not a copy of it the person runs, nor the program as the person: only root's is the console lock.
+    expect(verdict({ ...physlock, uid: 1000 }, "pam_securetty(physlock:auth): cannot determine user's tty", 3)).toEqual(
+      [],
+    );
+    expect(
+      verdict(
+        { ...physlock, exe: '/home/alice/physlock' },
+        "pam_securetty(physlock:auth): cannot determine user's tty",
+        3,
+      ),
+    ).toEqual([]);
+  });
+
   it('reads a lock screen getting no password on a second try as unlocking failing; one such try stays quiet', () => {
     const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
     const detector = new SignInFailureDetector(desktopWriters());

@@ -33,9 +33,9 @@ export const SIGN_IN_FAILURE = 'sign-in-failure';
 
 // The programs that host the desktop's PAM stack, by findings/writers.ts's names: gdm (daemon/gdm-session-worker.c),
 // LightDM, SDDM (sddm-helper runs PAM for the greeter and the session) and util-linux's login, as root; the lock
-// screens that check the password as the user (their pam_unix calls unix_chkpwd); the other display managers (LXDM,
-// greetd, Ly, SLiM, XDM, MDM) as root.
-const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker', 'display-manager']);
+// screens that check the password as the user (their pam_unix calls unix_chkpwd), and physlock, the console lock, as
+// root; the other display managers (LXDM, greetd, Ly, SLiM, XDM, MDM) as root.
+const PAM_HOSTS = new Set(['gdm', 'lightdm', 'sddm', 'login', 'screen-locker', 'console-locker', 'display-manager']);
 
 // A module's failure: pam_unix's "authentication failure;", pam_faillock's "Consecutive login failures for user
 // … account temporarily locked", pam_systemd_home's "Failed to …", pam_limits' "Too many logins (max 2) for alice"
@@ -432,6 +432,7 @@ const SIGN_IN_PROGRAMS = new Set([
   'display-manager',
   'login',
   'screen-locker',
+  'console-locker',
   'systemd-homed',
   'fprintd',
   'gnome-keyring',
