@@ -62,8 +62,9 @@ const OWN_SERVICES: Readonly<Record<string, RegExp>> = {
   login: /^(?:login|remote)$/,
 };
 
-// The programs that run PAM for one thing only: a lock screen, as the person (physlock as root), to unlock the screen. Whatever its
-// service is called (budgie-screensaver, physlock, xsecurelock, a distribution's own name), it is the desktop's.
+// The programs that run PAM for one thing only: a lock screen, as the person (physlock as root), to unlock the
+// screen. Whatever its service is called (budgie-screensaver, physlock, xsecurelock, a distribution's own name), it is
+// the desktop's.
 const ONE_SERVICE_HOSTS = new Set(['screen-locker', 'console-locker']);
 
 /** Whether `service` is one the sign-in program `host` (findings/writers.ts's name) runs as its own. */
