@@ -749,6 +749,21 @@ describe('WirePlumber gone (a private PipeWire of its own, WirePlumber ended and
     await waitFor(() => heard.resolved('sound-unavailable', NO_OUTPUT), 'no output resolved');
   });
 
+  it('reads the graph again when its pw-dump missed WirePlumber’s return', async () => {
+    const heard = new Heard();
+    source = new PipeWireSource({ name: 'desktop.sound', log, env: pipewire.env, settleMs: 50, managerGoneMs: 500 });
+    await source.start(heard.take);
+    await heard.until('WirePlumber’s defaults', (state) => state.managed && state.defaultSink === SINK);
+    await pipewire.stopSessionManager();
+    await heard.until('WirePlumber gone', (state) => state.managerGone);
+    // A pw-dump that writes nothing more, as 0.3.65's was seen to miss the new `default` metadata.
+    const deaf = source.pid!;
+    process.kill(deaf, 'SIGSTOP');
+    await pipewire.startSessionManager();
+    await heard.until('WirePlumber back', (state) => state.managed && state.defaultSink === SINK);
+    expect(source.pid).not.toBe(deaf);
+  });
+
   it('drafts the open proposal for no output again when WirePlumber goes, through the running service', async () => {
     // The speaker's comings and goings, as a source of the test's own reads them.
     const heard = new Heard();

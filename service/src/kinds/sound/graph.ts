@@ -83,8 +83,17 @@ export class SoundGraph {
   #managerSeen = false;
   readonly #defaults = new Map<DefaultKey, string>();
 
+  /** `managerSeen`: a session manager was seen before this graph (a pw-dump started again within the session). */
+  constructor(managerSeen = false) {
+    this.#managerSeen = managerSeen;
+  }
+
   get metadataId(): number | undefined {
     return this.#metadataId;
+  }
+
+  get managerSeen(): boolean {
+    return this.#managerSeen;
   }
 
   /**

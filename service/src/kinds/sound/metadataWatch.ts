@@ -12,6 +12,8 @@ import { spawnTied } from '../../watch/tiedSpawn.js';
 
 /** pw-metadata's lines for an entry set or removed: "update: id:0 key:'…' …", "remove: id:0 key:'…'". */
 const CHANGE = /^(?:update|remove): /;
+/** pw-metadata's line once the metadata exists: `Found "default" metadata 33`. */
+const FOUND = /^Found "default" metadata \d+$/;
 
 export interface MetadataWatch {
   /** Resolves once pw-metadata has said anything (it found the metadata), or ended. */
@@ -22,18 +24,28 @@ export interface MetadataWatch {
   stop(): void;
 }
 
-/** Watches the `default` metadata; `onChange` is called for each entry set or removed. */
-export function watchDefaultMetadata(env: NodeJS.ProcessEnv, onChange: () => void): MetadataWatch {
+/**
+ * Watches the `default` metadata; `onChange` is called for each entry set or removed, `onFound` once pw-metadata
+ * finds the metadata (at once where it exists, or when a session manager makes it).
+ */
+export function watchDefaultMetadata(
+  env: NodeJS.ProcessEnv,
+  onChange: () => void,
+  onFound?: () => void,
+): MetadataWatch {
   const child = spawnTied('pw-metadata', ['--monitor', '--name', 'default'], env);
   let said: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (said = resolve));
   forEachLine(child.stdout, (line) => {
     said();
     if (CHANGE.test(line)) onChange();
+    else if (FOUND.test(line)) onFound?.();
   });
   // "Found "default" metadata 33" goes to stderr on some versions.
-  child.stderr.resume();
   child.stderr.once('data', () => said());
+  forEachLine(child.stderr, (line) => {
+    if (FOUND.test(line)) onFound?.();
+  });
   const ended = new Promise<void>((resolve) => {
     child.once('close', () => resolve());
     child.once('error', () => resolve());

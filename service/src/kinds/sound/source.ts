@@ -9,6 +9,11 @@
 // pw-dump --monitor lists only the metadata entries that changed, says nothing of one removed, and (0.3.x) writes a
 // metadata change only with the graph's next change: a `pw-metadata --monitor` child (metadataWatch.ts) says when
 // the `default` metadata changes, and each change is followed by one read of that object alone.
+//
+// pw-dump --monitor 0.3.65 was seen to miss WirePlumber's return: the new `default` metadata never came, while a
+// one-off pw-dump had it, and the source said "WirePlumber is not running" for good. While the graph has no session
+// manager, a `pw-metadata --monitor --name default` waits for one: once it finds the metadata and pw-dump has not
+// written it within CATCH_UP_MS, pw-dump is started again, and its first array is the whole graph.
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,6 +46,9 @@ export interface PipeWireSourceOptions {
   restart?: BackoffOptions & { healthyRunMs?: number };
 }
 
+/** How long pw-dump may take to write the `default` metadata that pw-metadata found, before it is taken as missed. */
+const CATCH_UP_MS = 3000;
+
 export class PipeWireSource implements EventSource {
   readonly name: string;
   readonly #options: PipeWireSourceOptions;
@@ -68,6 +76,9 @@ export class PipeWireSource implements EventSource {
   #metadataTimer: NodeJS.Timeout | null = null;
   /** Watches the runtime directory for PipeWire's socket while it is not there. */
   #socketWatch: FSWatcher | null = null;
+  /** While the graph has no session manager: waits for its `default` metadata to appear in PipeWire. */
+  #returnWatch: MetadataWatch | null = null;
+  #returnTimer: NodeJS.Timeout | null = null;
 
   constructor(options: PipeWireSourceOptions) {
     this.name = options.name;
@@ -81,7 +92,8 @@ export class PipeWireSource implements EventSource {
       log: options.log,
       restart,
       command: () => {
-        this.#graph = new SoundGraph();
+        // A manager seen before stays seen: WirePlumber gone is still told once this pw-dump started again.
+        this.#graph = new SoundGraph(this.#graph.managerSeen);
         this.#arrays = 0;
         return { program: 'pw-dump', args: ['--monitor', '--no-colors'], env: this.#env };
       },
@@ -106,16 +118,19 @@ export class PipeWireSource implements EventSource {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#emit = null;
-    for (const timer of [this.#settleTimer, this.#metadataTimer, this.#managerGoneTimer])
+    for (const timer of [this.#settleTimer, this.#metadataTimer, this.#managerGoneTimer, this.#returnTimer])
       if (timer) clearTimeout(timer);
-    this.#settleTimer = this.#metadataTimer = this.#managerGoneTimer = null;
+    this.#settleTimer = this.#metadataTimer = this.#managerGoneTimer = this.#returnTimer = null;
+    const returnWatch = this.#returnWatch;
+    this.#returnWatch = null;
+    returnWatch?.stop();
     this.#socketWatch?.close();
     this.#socketWatch = null;
     const stopped = this.#pwDump.stop();
     const metadata = this.#metadata;
     this.#metadata = null;
     metadata?.stop();
-    await Promise.all([stopped, this.#rereading, metadata?.ended]);
+    await Promise.all([stopped, this.#rereading, metadata?.ended, returnWatch?.ended]);
   }
 
   /** Reads pw-dump's output: one JSON array per change; output that is no JSON ends the run. */
@@ -148,7 +163,39 @@ export class PipeWireSource implements EventSource {
       this.#reread();
     }
     this.#followMetadata();
+    this.#awaitManager();
     this.#schedule();
+  }
+
+  /** While the graph has no session manager after it had one, watches for the manager's return (see the top). */
+  #awaitManager(): void {
+    const gone = this.#graph.state().managerGone;
+    if (!gone || this.#stopped) {
+      this.#returnWatch?.stop();
+      this.#returnWatch = null;
+      return;
+    }
+    if (this.#returnWatch) return;
+    const found = () => this.#managerFound();
+    const watch = watchDefaultMetadata(this.#env, found, found);
+    this.#returnWatch = watch;
+    void watch.ended.then(() => {
+      if (this.#returnWatch === watch) this.#returnWatch = null;
+    });
+  }
+
+  /** PipeWire has a `default` metadata: pw-dump is started again if it has not written it in time. */
+  #managerFound(): void {
+    this.#returnTimer ??= setTimeout(() => {
+      this.#returnTimer = null;
+      if (this.#stopped || this.#graph.metadataId !== undefined) return;
+      this.#options.log.info('pw-dump missed the session manager’s return; reading PipeWire’s graph again', {
+        source: this.name,
+      });
+      this.#returnWatch?.stop();
+      this.#returnWatch = null;
+      this.#pwDump.restart();
+    }, CATCH_UP_MS);
   }
 
   /** Reports the state once the graph has settled. */
