@@ -96,6 +96,11 @@ export class SoundGraph {
     return this.#managerSeen;
   }
 
+  /** The session manager's metadata is gone after this graph had it. */
+  get managerGone(): boolean {
+    return this.#metadataId === undefined && this.#managerSeen;
+  }
+
   /**
    * Takes one object of pw-dump's output. `complete` says its metadata list is whole (a first dump, a read of
    * the object alone); pw-dump --monitor's later updates list only the entries that changed, and say nothing of
@@ -212,7 +217,7 @@ export class SoundGraph {
       playingInto: [],
       recordingFrom: [],
       managed: this.#metadataId !== undefined,
-      managerGone: this.#metadataId === undefined && this.#managerSeen,
+      managerGone: this.managerGone,
     };
     for (const [key, field] of Object.entries(DEFAULT_KEYS)) {
       const name = this.#defaults.get(key as DefaultKey);

@@ -169,8 +169,7 @@ export class PipeWireSource implements EventSource {
 
   /** While the graph has no session manager after it had one, watches for the manager's return (see the top). */
   #awaitManager(): void {
-    const gone = this.#graph.state().managerGone;
-    if (!gone || this.#stopped) {
+    if (!this.#graph.managerGone || this.#stopped) {
       this.#returnWatch?.stop();
       this.#returnWatch = null;
       return;
