@@ -8,6 +8,7 @@ import { CrashDetector } from '../../../service/src/kinds/crash/crashDetector.js
 import { CrashLoopDetector } from '../../../service/src/kinds/crashLoop/detector.js';
 import { SOUND_UNAVAILABLE, SoundUnavailableDetector } from '../../../service/src/kinds/sound/detector.js';
 import { soundKind } from '../../../service/src/kinds/sound/kind.js';
+import { PROBE_WAIT_MS } from '../../../service/src/kinds/sound/probeAttempts.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
 import { desktopWriters } from '../../support/desktopWriters.js';
 import { findingWithEvidence } from '../../support/findingFixture.js';
@@ -55,8 +56,12 @@ const line = (writer: Record<string, string>, message: string, seconds = 0, fiel
 const manager = (unit: string, message: string, seconds = 0, fields: Record<string, string> = {}) =>
   line(WRITERS.userManager, message, seconds, { USER_UNIT: unit, ...fields });
 
-const verdicts = (...events: WatchEvent[]) =>
-  reportsOf(runDetector(new SoundUnavailableDetector(desktopWriters()), events)).map((r) => [r.subject, r.title]);
+/** What the detector reports for `events`, with what it held told once its wait is over. */
+function verdicts(...events: WatchEvent[]): string[][] {
+  const detector = new SoundUnavailableDetector(desktopWriters());
+  const outputs = [...runDetector(detector, events), ...detector.expire(Infinity).map(({ output }) => output)];
+  return reportsOf(outputs).map((r) => [r.subject, r.title]);
+}
 
 /** PipeWire failing to start, as its user manager tells it (nixpkgs#115492). */
 const pipewireCrashLoop = [
@@ -333,6 +338,42 @@ describe('the sound-unavailable detector', () => {
     expect(verdicts(line(WRITERS.kernel, 'wm8731: probe of 1-001a failed with error -5'))).toEqual([
       ['wm8731', jasmine.any(String)],
     ]);
+  });
+
+  it('takes a driver’s error in a probe the driver core then puts off for that attempt’s, not the card failing', () => {
+    // quarkscript/linux-armv7-xe303c12-only#15: the same lines "but the sound should work"; the card comes up later.
+    const parsing = line(WRITERS.kernel, 'snow-audio sound: Failed parsing codec node', 0);
+    expect(
+      verdicts(parsing, line(WRITERS.kernel, 'snow-audio sound: ASoC: failed to instantiate card -517', 1)),
+    ).toEqual([]);
+    // The driver core's own note of the deferral, as kernels before dev_err_probe() print it.
+    const notRegistered = line(WRITERS.kernel, 'imx-sgtl5000 sound: ASoC: CODEC DAI sgtl5000 not registered', 0);
+    const requested = line(WRITERS.kernel, 'platform sound: Driver imx-sgtl5000 requests probe deferral', 1, {
+      PRIORITY: '6',
+    });
+    expect(verdicts(notRegistered, requested)).toEqual([]);
+  });
+
+  it('tells a driver’s error whose probe is not put off once its wait is over, at a later line or on the clock', () => {
+    const parsing = line(WRITERS.kernel, 'snow-audio sound: Failed parsing codec node', 0);
+    const failed = ['sound', 'snow-audio reported a failure: Failed parsing codec node'];
+    // Another device's deferral leaves it held; a line the wait later tells it.
+    const detector = new SoundUnavailableDetector(desktopWriters());
+    const other = line(WRITERS.kernel, 'bytcht_es8316 bytcht_es8316: snd_soc_register_card failed -517', 1);
+    expect(runDetector(detector, [parsing, other])).toEqual([]);
+    expect(detector.heldUntil()).toBeGreaterThan(Date.now());
+    const later = line(WRITERS.kernel, 'usb 1-2: new high-speed USB device number 3 using xhci_hcd', 6, {
+      PRIORITY: '6',
+    });
+    expect(reportsOf(runDetector(detector, [later])).map((r) => [r.subject, r.title])).toEqual([failed]);
+    expect(detector.heldUntil()).toBeUndefined();
+    // Where the journal falls silent, the wait's deadline on this machine's clock tells it.
+    const silent = new SoundUnavailableDetector(desktopWriters());
+    expect(runDetector(silent, [parsing])).toEqual([]);
+    expect(silent.expire(Date.now())).toEqual([]);
+    const [expired] = silent.expire(Date.now() + PROBE_WAIT_MS);
+    expect(expired?.event).toBe(parsing);
+    expect(reportsOf(expired ? [expired.output] : []).map((r) => [r.subject, r.title])).toEqual([failed]);
   });
 
   it('reads the driver core’s word that a sound device’s probe was still put off once the boot’s probing ended', () => {

@@ -6,7 +6,8 @@
 //   (pipewire, pipewire-pulse, wireplumber, pulseaudio) failed, hit its start limit or dumped core, and systemd's
 //   D-Bus state of those units; these failures are this kind's alone (unit-failed, crash-loop and crash leave them);
 // - the audio daemons themselves, in their own units, saying a device could not be opened or is gone (lines.ts);
-// - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing).
+// - the kernel's sound drivers saying a card did not come up (no codec, SOF firmware or topology missing), and their
+//   other errors unless the driver core puts off the probe they were logged in.
 // A unit's finding resolves when systemd says the unit runs again.
 import { componentFailure } from '../../desktop/componentFailure.js';
 import { kernelComponentOf } from '../../desktop/componentLines.js';
@@ -18,12 +19,13 @@ import {
   type JournalEvent,
   journalEvidence,
 } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput, Evidence } from '../../findings/types.js';
+import type { Detector, DetectorOutput, Evidence, HeldOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
 import { isCoredumpRecord } from '../crash/coredumpDetector.js';
 import { daemonProblem, type DeviceProblem, kernelProblem } from './lines.js';
+import { ProbeAttempts } from './probeAttempts.js';
 import { AUDIO_DAEMONS, audioDaemonOf, daemonSubject } from './units.js';
 
 export const SOUND_UNAVAILABLE = 'sound-unavailable';
@@ -48,6 +50,8 @@ export class SoundUnavailableDetector implements Detector {
   private readonly unrouted = new Set<string>();
   /** The audio daemons' units failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
+  /** The sound drivers' errors while their devices are probed, until each probe is seen not to be put off. */
+  private readonly probes = new ProbeAttempts();
 
   constructor(private readonly writers: Writers) {
     this.units = new ComponentUnitDetector('sound', SOUND_UNAVAILABLE, writers);
@@ -55,11 +59,22 @@ export class SoundUnavailableDetector implements Detector {
 
   detect(event: WatchEvent): DetectorOutput[] {
     if (!isJournal(event)) return this.units.detect(event);
+    return [...this.probes.due(event.at.getTime()), ...this.line(event)];
+  }
+
+  heldUntil(): number | undefined {
+    return this.probes.heldUntil();
+  }
+
+  expire(now: number): HeldOutput[] {
+    return this.probes.expire(now);
+  }
+
+  private line(event: JournalEvent): DetectorOutput[] {
     const { entry } = event;
     if (isSystemManager(entry) || this.writers.provenWriter(entry)?.name === 'user-manager')
       return this.units.detect(event);
-    if (isKernel(entry))
-      return this.unroutedFrontEnd(entry) ? [] : this.deviceLine(event, kernelProblem(entry), undefined);
+    if (isKernel(entry)) return this.kernelLine(event);
     if (isCoredumpRecord(entry.fields)) return this.daemonCrash(event);
     const daemon = audioDaemonOf(entry, this.writers);
     const problem = daemon ? daemonProblem(daemon.program, entry) : null;
@@ -79,6 +94,20 @@ export class SoundUnavailableDetector implements Detector {
       program: daemon.program,
     });
     return [this.report(daemon.unit, title, journalEvidence(event), event.at)];
+  }
+
+  /**
+   * A sound driver's line: what it says of its card, or an error of its own words while the card is probed, which
+   * waits to see whether the driver core puts that probe off (probeAttempts.ts).
+   */
+  private kernelLine(event: JournalEvent): DetectorOutput[] {
+    const { entry } = event;
+    if (this.unroutedFrontEnd(entry)) return [];
+    this.probes.forgetDeferred(entry);
+    const problem = kernelProblem(entry);
+    const outputs = this.deviceLine(event, problem, undefined);
+    if (problem || outputs.length === 0) return outputs;
+    return this.probes.hold(event, outputs) ? [] : outputs;
   }
 
   /** Whether the kernel's line is a front end opened with no route, or its error that follows. */
