@@ -354,6 +354,18 @@ describe('the sound-unavailable detector', () => {
     expect(verdicts(notRegistered, requested)).toEqual([]);
   });
 
+  it('leaves a stream refused at its opening because the device it plays to is not there (ENODEV) to its program', () => {
+    // raspberrypi/linux#4575, from a system that plays: HDMI audio opened while no display takes it.
+    const refused = 'hdmi-audio-codec hdmi-audio-codec.1.auto: ASoC: error at snd_soc_dai_startup on i2s-hifi: -19';
+    expect(verdicts(line(WRITERS.kernel, refused))).toEqual([]);
+    expect(new SoundUnavailableDetector(desktopWriters()).claims(line(WRITERS.kernel, refused))).toBeTrue();
+    // The same opening refused because the device is busy, or a component's probe failing, is still the card's.
+    const busy = 'SDW1-Playback: ASoC: error at __soc_pcm_open on SDW1-Playback: -16';
+    expect(verdicts(line(WRITERS.kernel, busy))).toEqual([['SDW1-Playback', jasmine.any(String)]]);
+    const probe = 'sof-audio-pci 0000:00:1f.3: ASoC: error at snd_soc_component_probe on 0000:00:1f.3: -19';
+    expect(verdicts(line(WRITERS.kernel, probe))).toEqual([['0000:00:1f.3', jasmine.any(String)]]);
+  });
+
   it('tells a driver’s error whose probe is not put off once its wait is over, at a later line or on the clock', () => {
     const parsing = line(WRITERS.kernel, 'snow-audio sound: Failed parsing codec node', 0);
     const failed = ['sound', 'snow-audio reported a failure: Failed parsing codec node'];

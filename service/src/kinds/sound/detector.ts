@@ -43,6 +43,12 @@ const SOUND_DEVICE =
 // note raises nothing, nor the front end's error that follows it.
 const NO_ROUTE = /^ASoC: no backend DAIs enabled for ([^,\s]+)/;
 const FRONT_END_EINVAL = /^ASoC: error at dpcm_fe_dai_\w+ on (\S+): -22$/;
+// A DAI refusing a stream at its opening with ENODEV, through soc_pcm_ret ("hdmi-audio-codec hdmi-audio-codec.1.auto:
+// ASoC: error at snd_soc_dai_startup on i2s-hifi: -19"): the device it plays to is not there now, as HDMI and
+// DisplayPort codecs answer while no display that takes audio is connected (hdmi-codec's audio_startup; vc4 "treats
+// the codec dai as missing"). The program that opened it is told, and the card works (raspberrypi/linux#4575).
+const OPENED_WITHOUT_SINK =
+  /^ASoC: error at (?:snd_soc_dai_startup|__soc_pcm_open|soc_pcm_open|snd_soc_link_startup|dpcm_(?:fe|be)_dai_startup) on \S+: -19$/;
 
 export class SoundUnavailableDetector implements Detector {
   readonly kinds = [SOUND_UNAVAILABLE];
@@ -102,7 +108,7 @@ export class SoundUnavailableDetector implements Detector {
    */
   private kernelLine(event: JournalEvent): DetectorOutput[] {
     const { entry } = event;
-    if (this.unroutedFrontEnd(entry)) return [];
+    if (this.unroutedFrontEnd(entry) || OPENED_WITHOUT_SINK.test(kernelComponentOf(entry)?.rest ?? '')) return [];
     this.probes.forgetDeferred(entry);
     const problem = kernelProblem(entry);
     const outputs = this.deviceLine(event, problem, undefined);
