@@ -356,10 +356,10 @@ describe('the sign-in-failure detector', () => {
     expect(verdict(KEYRING, 'Failed to unlock login on startup')).toEqual(locked);
     expect(verdict(KEYRING, "couldn't unlock login keyring")).toEqual(locked);
     expect(verdict(GDM, "gkr-pam: gnome-keyring-daemon didn't start properly properly", 3)).toEqual(locked);
-    // Signed in without a password (automatic login, a fingerprint): nothing to unlock it with.
-    expect(verdict({ ...GDM, identifier: 'gdm-autologin]' }, 'gkr-pam: no password is available for user', 4)).toEqual(
-      locked,
-    );
+    // Signed in without a password (a fingerprint): nothing to unlock it with.
+    expect(
+      verdict({ ...GDM, identifier: 'gdm-fingerprint]' }, 'gkr-pam: no password is available for user', 4),
+    ).toEqual(locked);
     // Its other failures, which it logs as notices (g_message), are the keyring daemon's.
     expect(verdict(KEYRING, "couldn't connect to dbus session bus: Could not connect: Connection refused")).toEqual([
       [
@@ -537,6 +537,15 @@ describe('the sign-in-failure detector', () => {
     expect(seen(silent, LIGHTDM, "gkr-pam: gnome-keyring-daemon didn't start properly", 0)).toEqual([]);
     expect(silent.expire(Date.now())).toEqual([]);
     expect(reportsOf(silent.expire(Date.now() + 3 * 60_000).map((held) => held.output))).toHaveSize(1);
+    // An automatic login, as the same program's PAM service says: no password was typed, the keyring stays locked
+    // by the person's choice (clearlinux/distribution#2442's working start).
+    const automatic = new SignInFailureDetector(desktopWriters());
+    const AUTOLOGIN: Writer = { ...GDM, identifier: 'gdm-autologin]' };
+    expect(seen(automatic, AUTOLOGIN, 'gkr-pam: no password is available for user', 0, 4)).toEqual([]);
+    const opened = 'pam_unix(gdm-autologin:session): session opened for user alice(uid=1000) by (uid=0)';
+    expect(seen(automatic, AUTOLOGIN, opened, 1, 6)).toEqual([]);
+    expect(automatic.heldUntil()).toBeUndefined();
+    expect(reportsOf(automatic.expire(Number.POSITIVE_INFINITY).map((held) => held.output))).toEqual([]);
     // The password refused: no later stage tries it again.
     const refused = new SignInFailureDetector(desktopWriters());
     expect(seen(refused, LIGHTDM, 'gkr-pam: the password for the login keyring was invalid.', 0)).toEqual(locked);

@@ -134,6 +134,11 @@ const KEYRING_UNLOCKED =
   /^gkr-pam: (?:unlocked login keyring|gnome-keyring-daemon started properly and unlocked keyring)$/;
 const KEYRING_REFUSED = /\binvalid\b/;
 const KEYRING_WAIT_MS = 2 * 60_000;
+// gkr-pam at an automatic login (gkr-pam-module.c, pam_sm_open_session): no password was typed, so it has none to
+// unlock the keyring with. The person chose to sign in without one; the keyring stays locked by design until an app
+// asks for it, and the display manager says which sign-in it was by its PAM service ("pam_unix(gdm-autologin:session):
+// session opened for user …", clearlinux/distribution#2442's working start).
+const NO_PASSWORD_AVAILABLE = /^gkr-pam: no password is available for user\b/;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
 // password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
 // nothing to unlock the keyring with, so it stays locked and apps ask for its password.
@@ -615,6 +620,7 @@ export class SignInFailureDetector implements Detector {
         'warning',
       );
     if (KEYRING_UNLOCKED.test(read.entry.message)) this.keyringWaits.delete(keyringKey(event));
+    this.forgetAutomaticLoginKeyring(event);
     const failure = signInFailure(read.entry, this.writers);
     if (failure?.what === 'keyring' && this.waitForUnlock(event, read.entry.message)) return [];
     if (failure)
@@ -667,6 +673,15 @@ export class SignInFailureDetector implements Detector {
     const user = said[1] || lastTry?.user || 'screen-locker';
     if (NO_PASSWORD_TRY_ENDS.test(pam[4] ?? '')) this.triedWithoutPassword.set(key, { at, user });
     return lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS ? user : null;
+  }
+
+  /** Drops the same program's wait for gkr-pam's unlock where its PAM line says the sign-in is an automatic login. */
+  private forgetAutomaticLoginKeyring(event: JournalEvent): void {
+    const service = PAM_LINE.exec(event.entry.message)?.[2];
+    if (service === undefined || !AUTOLOGIN_SERVICE.test(service)) return;
+    const key = keyringKey(event);
+    const wait = this.keyringWaits.get(key);
+    if (wait && NO_PASSWORD_AVAILABLE.test(wait.event.entry.message)) this.keyringWaits.delete(key);
   }
 
   /** Holds gkr-pam's failure other than a refused password for its next stage; false where it is told at once. */
