@@ -2,7 +2,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import type { FindingWithEvidence } from '../../../service/src/findings/store.js';
 import type { CandidateAction, PlaybookTools } from '../../../service/src/fixes/playbookSteps.js';
-import { PRINTER_PROBLEM, PrinterProblemDetector } from '../../../service/src/kinds/printing/detector.js';
+import {
+  JOB_END_WAIT_MS,
+  PRINTER_PROBLEM,
+  PrinterProblemDetector,
+} from '../../../service/src/kinds/printing/detector.js';
 import { printingKind } from '../../../service/src/kinds/printing/kind.js';
 import { printerProblemPlaybook } from '../../../service/src/kinds/printing/playbook.js';
 import type { WatchEvent } from '../../../service/src/watch/events.js';
@@ -32,11 +36,15 @@ const cupsd = (message: string, priority: number, seconds = 0, index = 0): Watch
   );
 
 /** [subject, title] of what a fresh detector reports for one cupsd line. */
-const verdict = (message: string, priority: number) =>
-  reportsOf(new PrinterProblemDetector(desktopWriters()).detect(cupsd(message, priority))).map((r) => [
-    r.subject,
-    r.title,
-  ]);
+/** What the detector reports for one line, once a job's error held for the job's end has waited its time out. */
+function verdict(message: string, priority: number): string[][] {
+  const detector = new PrinterProblemDetector(desktopWriters());
+  const outputs = [
+    ...detector.detect(cupsd(message, priority)),
+    ...detector.expire(Number.POSITIVE_INFINITY).map(({ output }) => output),
+  ];
+  return reportsOf(outputs).map((r) => [r.subject, r.title]);
+}
 
 describe('the printer-problem detector', () => {
   it("reads the scheduler's words for a backend's or filter's exit, crash and failure, in every CUPS version's form", () => {
@@ -462,6 +470,40 @@ describe('the printer-problem detector', () => {
       _TRANSPORT: 'journal',
     });
     expect(reportsOf(new PrinterProblemDetector(desktopWriters()).detect(forged))).toEqual([]);
+  });
+
+  it('lets the job’s end decide a filter’s error for it: a job that completes printed all the same', () => {
+    const seen = (detector: PrinterProblemDetector, events: WatchEvent[]) =>
+      reportsOf(runDetector(detector, events)).map((r) => [r.subject, r.title]);
+    // apple/cups#3790: pstops complains, the job completes (CUPS 1.3's words).
+    const completes = new PrinterProblemDetector(desktopWriters());
+    expect(
+      seen(completes, [
+        cupsd('[Job 60637] Queued on "lp1" by "user123".', 6, 0, 0),
+        cupsd('E [04/Feb/2011:16:58:00 -0800] [Job 60637] No %%Pages: comment in header!', 6, 0, 1),
+        cupsd('I [04/Feb/2011:16:58:12 -0800] [Job 60637] Completed successfully.', 6, 12, 2),
+      ]),
+    ).toEqual([]);
+    expect(completes.heldUntil()).toBeUndefined();
+    // The job stopped: its first error is told with it, once.
+    const stops = new PrinterProblemDetector(desktopWriters());
+    const error = '[Job 9] Unable to open device file "/dev/usb/lp0": Permission denied';
+    expect(
+      seen(stops, [
+        cupsd(error, 3, 0, 0),
+        cupsd('[Job 9] Job stopped due to backend errors; please consult the error_log file for details.', 3, 1, 1),
+      ]),
+    ).toEqual([['', `Print job 9: “Unable to open device file "/dev/usb/lp0": Permission denied”`]]);
+    // No end within the wait: told by a later line, or by this machine's clock where the journal falls silent.
+    const silent = new PrinterProblemDetector(desktopWriters());
+    expect(seen(silent, [cupsd('[Job 10] Printer not connected; will retry in 30 seconds', 3, 0, 0)])).toEqual([]);
+    expect(silent.heldUntil()).toBeGreaterThan(Date.now());
+    expect(silent.expire(Date.now())).toEqual([]);
+    const told = silent.expire(Date.now() + JOB_END_WAIT_MS).map(({ output }) => output);
+    expect(reportsOf(told).map((r) => r.subject)).toEqual(['']);
+    const later = new PrinterProblemDetector(desktopWriters());
+    expect(seen(later, [cupsd('[Job 11] Printer not connected; will retry in 30 seconds', 3, 0, 0)])).toEqual([]);
+    expect(seen(later, [cupsd('Saving job.cache...', 6, JOB_END_WAIT_MS / 1000, 1)])).toHaveSize(1);
   });
 
   it('stays quiet on normal job progress', () => {

@@ -14,7 +14,13 @@ import { lineLevel, programSaysFailed } from '../../desktop/componentLines.js';
 import { ComponentUnitDetector } from '../../desktop/componentUnits.js';
 import { Bursts } from '../../findings/detectors/bursts.js';
 import { isJournal, isSystemManager, type JournalEvent, journalEvidence } from '../../findings/detectors/journal.js';
-import type { Detector, DetectorOutput, FindingReport } from '../../findings/types.js';
+import {
+  type Detector,
+  type DetectorOutput,
+  earliestDeadline,
+  type FindingReport,
+  type HeldOutput,
+} from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import type { WatchEvent } from '../../watch/events.js';
@@ -25,6 +31,11 @@ export const PRINTER_PROBLEM = 'printer-problem';
 const BURST_QUIET_MS = 5 * 60_000;
 /** Jobs whose printer cupsd named, bounded: a busy print server queues many. */
 const MAX_JOBS = 512;
+/**
+ * How long a job's error waits for the job's end: cupsd says a job completed once its filters and backend exited
+ * well, which may be minutes after a filter's first complaint on a long job.
+ */
+export const JOB_END_WAIT_MS = 10 * 60_000;
 /** LOG_ERR: cupsd logs a backend's or filter's "ERROR:" line at this level (job.c, update_job). */
 const LOG_ERR = 3;
 /** LOG_WARNING: its "WARNING:" lines, and finalize_job's "Backend … returned status …". */
@@ -63,8 +74,8 @@ const RECOVERABLE = /^recoverable: /;
 // A backend waiting its turn at a printer another computer is using (backend/ipp.c, lpd.c, socket.c: ECONNREFUSED's
 // "The printer is in use.", "Printer is busy", "Waiting for printer to become available."): no failure.
 const WAITING_ITS_TURN = /\b(?:is in use|is busy|Waiting for)\b/i;
-// job.c, cupsdSetJobState: the job ended well.
-const COMPLETED = /^Job completed\.$/;
+// job.c, cupsdSetJobState: the job ended well ("Completed successfully." before CUPS 1.4).
+const COMPLETED = /^(?:Job completed|Completed successfully)\.$/;
 // What CUPS's own backends (backend/usb-*.c, socket.c, ipp.c, lpd.c, network.c, runloop.c) print of a printer that does
 // not answer, is gone, or refused the job, from their message catalog: "The printer is not responding.", "There was an
 // unrecoverable USB error.", "Print job was not accepted.", and the catalog's "Unable to …" of the device, the printer
@@ -88,6 +99,8 @@ interface Failure {
   /** What failed, in a few words, with the program's own names kept as they were printed. */
   what: string;
   severity: 'warning' | 'error';
+  /** Whether the job's end decides it: a filter's or backend's error that may not have stopped the job. */
+  untilJobEnds?: boolean;
 }
 
 const programName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -190,8 +203,11 @@ function failureOf(text: string, priority: number | undefined, about: About): Fa
   }
   // A backend's or filter's own "ERROR: Unable to open device …" reaches the journal as cupsd's job line at
   // LOG_ERR: whatever its wording, the program printing the job said it failed.
+  // A job that then completes printed all the same: cupsd completes a job only once its filters and backend exited
+  // well, and a filter's complaint that did not stop it ("No %%Pages: comment in header!", apple/cups#3790) was no
+  // failure. Its end decides.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
-    return { what: format(_('“{message}”'), { message: text }), severity: 'error' };
+    return { what: format(_('“{message}”'), { message: text }), severity: 'error', untilJobEnds: about === 'job' };
   // Its "WARNING: …" reaches it at LOG_WARNING and becomes the printer's state message, which the print dialog shows
   // (update_job): the backends warn where the printer does not answer or cannot be reached. A job's warning is the
   // job not printing as it should, whatever its wording; not one the backend retries by itself, nor a wait.
@@ -229,6 +245,11 @@ export class PrinterProblemDetector implements Detector {
   readonly kinds = [PRINTER_PROBLEM];
   private readonly bursts = new Bursts(BURST_QUIET_MS, false);
   private readonly jobPrinters = new Map<string, string>();
+  /** Jobs' errors waiting for the job's end, by job: a job that completes printed all the same. */
+  private readonly jobErrors = new Map<
+    string,
+    { event: JournalEvent; output: () => DetectorOutput[]; until: number }
+  >();
   /** cups.service and cups-browsed.service failing, from their manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -237,7 +258,40 @@ export class PrinterProblemDetector implements Detector {
   }
 
   detect(event: WatchEvent): DetectorOutput[] {
-    if (!isJournal(event) || isSystemManager(event.entry)) return this.units.detect(event);
+    if (!isJournal(event)) return this.units.detect(event);
+    return [...this.jobsOver(event), ...this.line(event)];
+  }
+
+  heldUntil(): number | undefined {
+    return earliestDeadline(this.jobErrors.values());
+  }
+
+  /** The jobs' errors whose wait ended on this machine's clock with no end of their job, though the journal fell silent. */
+  expire(now: number): HeldOutput[] {
+    const expired: HeldOutput[] = [];
+    for (const [jobId, { event, until }] of this.jobErrors) {
+      if (until > now) continue;
+      for (const output of this.tellJobError(jobId)) expired.push({ event, output });
+    }
+    return expired;
+  }
+
+  /** The jobs' errors whose wait is over by this line's time: their job did not complete within it. */
+  private jobsOver(event: JournalEvent): DetectorOutput[] {
+    const at = event.at.getTime();
+    return [...this.jobErrors]
+      .filter(([, held]) => at - held.event.at.getTime() >= JOB_END_WAIT_MS)
+      .flatMap(([jobId]) => this.tellJobError(jobId));
+  }
+
+  private tellJobError(jobId: string): DetectorOutput[] {
+    const held = this.jobErrors.get(jobId);
+    this.jobErrors.delete(jobId);
+    return held ? held.output() : [];
+  }
+
+  private line(event: JournalEvent): DetectorOutput[] {
+    if (isSystemManager(event.entry)) return this.units.detect(event);
     const writer = this.writers.provenWriter(event.entry)?.name;
     if (writer === 'cupsd') return this.cupsdLine(event);
     const activation = busActivationFailure('printing', event.entry, writer);
@@ -283,11 +337,21 @@ export class PrinterProblemDetector implements Detector {
       (jobId ? this.jobPrinters.get(jobId) : undefined);
     if (jobId && COMPLETED.test(text)) {
       this.jobPrinters.delete(jobId);
+      this.jobErrors.delete(jobId);
       return printer ? [{ resolve: { kind: PRINTER_PROBLEM, subject: printer, at: event.at } }] : [];
     }
     const failure = failureOf(text, priority, job ? 'job' : printerLine ? 'printer' : null) ?? this.generic(event);
     if (!failure) return [];
-    return this.report(event, printer, jobId, failure, false);
+    if (jobId && failure.untilJobEnds) {
+      if (!this.jobErrors.has(jobId)) {
+        const output = () => this.report(event, printer, jobId, failure, false);
+        this.jobErrors.set(jobId, { event, output, until: Date.now() + JOB_END_WAIT_MS });
+      }
+      return [];
+    }
+    // The job's end told otherwise (stopped, aborted, a program's status): its first error is told with it.
+    const earlier = jobId ? this.tellJobError(jobId) : [];
+    return [...earlier, ...this.report(event, printer, jobId, failure, false)];
   }
 
   /** cupsd's own error about itself or a printer that names its cause (an errno, an IPP "-error" reason). */
