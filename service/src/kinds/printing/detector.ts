@@ -202,10 +202,9 @@ function failureOf(text: string, priority: number | undefined, about: About): Fa
     if (match) return failure(match);
   }
   // A backend's or filter's own "ERROR: Unable to open device …" reaches the journal as cupsd's job line at
-  // LOG_ERR: whatever its wording, the program printing the job said it failed.
-  // A job that then completes printed all the same: cupsd completes a job only once its filters and backend exited
-  // well, and a filter's complaint that did not stop it ("No %%Pages: comment in header!", apple/cups#3790) was no
-  // failure. Its end decides.
+  // LOG_ERR: whatever its wording, the program printing the job said it failed, unless the job then completes. cupsd
+  // completes a job only once its filters and backend exited well, so a complaint that did not stop it ("No %%Pages:
+  // comment in header!", apple/cups#3790) was no failure: the job's end decides.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
     return { what: format(_('“{message}”'), { message: text }), severity: 'error', untilJobEnds: about === 'job' };
   // Its "WARNING: …" reaches it at LOG_WARNING and becomes the printer's state message, which the print dialog shows

@@ -134,14 +134,12 @@ const KEYRING_UNLOCKED =
   /^gkr-pam: (?:unlocked login keyring|gnome-keyring-daemon started properly and unlocked keyring)$/;
 const KEYRING_REFUSED = /\binvalid\b/;
 const KEYRING_WAIT_MS = 2 * 60_000;
-// gkr-pam at an automatic login (gkr-pam-module.c, pam_sm_open_session): no password was typed, so it has none to
-// unlock the keyring with. The person chose to sign in without one; the keyring stays locked by design until an app
-// asks for it, and the display manager says which sign-in it was by its PAM service ("pam_unix(gdm-autologin:session):
-// session opened for user …", clearlinux/distribution#2442's working start).
-const NO_PASSWORD_AVAILABLE = /^gkr-pam: no password is available for user\b/;
 // "gnome-keyring-daemon didn't start properly" (older) is the daemon failing to start, as "failed to start" is. "no
-// password is available for user" is a sign-in without a password (automatic login, a fingerprint): the module has
-// nothing to unlock the keyring with, so it stays locked and apps ask for its password.
+// password is available for user" is a sign-in without a password (a fingerprint): the module has nothing to unlock
+// the keyring with, so it stays locked and apps ask for its password. At an automatic login, which the display
+// manager's PAM service names ("pam_unix(gdm-autologin:session): session opened for user …"), that is the person's
+// choice, and stays quiet (clearlinux/distribution#2442's working start).
+const NO_PASSWORD_AVAILABLE = /^gkr-pam: no password is available for user\b/;
 // Its own "error looking up user information" and "error stashing password for session" return PAM_SERVICE_ERR and
 // PAM_AUTHTOK_RECOVER_ERR: the keyring gets no password.
 const KEYRING_FAILURE = /couldn't|didn't|invalid|failed|\berror\b|\bno password is available\b/i;

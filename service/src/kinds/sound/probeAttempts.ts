@@ -10,7 +10,7 @@
 import { kernelComponentOf, probeDeferred } from '../../desktop/componentLines.js';
 import { type JournalEvent, kernelText } from '../../findings/detectors/journal.js';
 import { type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
-import type { JournalEntry, WatchEvent } from '../../watch/events.js';
+import type { JournalEntry } from '../../watch/events.js';
 
 /**
  * How long a driver's error waits for its probe to be put off. The driver returns EPROBE_DEFER from the call that
@@ -23,20 +23,20 @@ export const PROBE_WAIT_MS = 5_000;
 const DEFERRAL_REQUESTED = /^[\w.-]+ ([\w.:@-]+): Driver ([\w.-]+) requests probe deferral$/;
 
 interface Held {
-  event: WatchEvent;
+  event: JournalEvent;
   outputs: DetectorOutput[];
-  /** When the line was written, by the journal's clock. */
-  at: number;
   /** When its wait ends on this machine's clock. */
   until: number;
 }
 
-/** The probe a kernel line is about: its driver and its device. */
-function probeOf(entry: JournalEntry): string | null {
+/** The probe a kernel line is about (its driver and its device), and whether the line puts that probe off. */
+function probeOf(entry: JournalEntry): { probe: string; deferred: boolean } | null {
   const requested = DEFERRAL_REQUESTED.exec(kernelText(entry));
-  if (requested) return `${requested[2]} ${requested[1]}`;
+  if (requested) return { probe: `${requested[2]} ${requested[1]}`, deferred: true };
   const component = kernelComponentOf(entry);
-  return component ? `${component.driver} ${component.device}` : null;
+  return component
+    ? { probe: `${component.driver} ${component.device}`, deferred: probeDeferred(component.rest) }
+    : null;
 }
 
 export class ProbeAttempts {
@@ -44,24 +44,23 @@ export class ProbeAttempts {
 
   /** Keeps what the driver's line raised until its probe is seen not to be put off; false where it names none. */
   hold(event: JournalEvent, outputs: DetectorOutput[]): boolean {
-    const probe = probeOf(event.entry);
-    if (probe === null) return false;
+    const probe = probeOf(event.entry)?.probe;
+    if (probe === undefined) return false;
     const held = this.held.get(probe) ?? [];
-    held.push({ event, outputs, at: event.at.getTime(), until: Date.now() + PROBE_WAIT_MS });
+    held.push({ event, outputs, until: Date.now() + PROBE_WAIT_MS });
     this.held.set(probe, held);
     return true;
   }
 
   /** Drops what the device's probe raised where the line puts that probe off. */
   forgetDeferred(entry: JournalEntry): void {
-    const deferral = DEFERRAL_REQUESTED.test(kernelText(entry)) || probeDeferred(kernelComponentOf(entry)?.rest ?? '');
-    const probe = deferral ? probeOf(entry) : null;
-    if (probe !== null) this.held.delete(probe);
+    const line = probeOf(entry);
+    if (line?.deferred) this.held.delete(line.probe);
   }
 
   /** What waited its time by the journal's clock, told at a later line (`at`, ms). */
   due(at: number): DetectorOutput[] {
-    return this.release((held) => at - held.at >= PROBE_WAIT_MS).map(({ output }) => output);
+    return this.release((held) => at - held.event.at.getTime() >= PROBE_WAIT_MS).map(({ output }) => output);
   }
 
   heldUntil(): number | undefined {
