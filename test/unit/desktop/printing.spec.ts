@@ -485,6 +485,20 @@ describe('the printer-problem detector', () => {
       ]),
     ).toEqual([]);
     expect(completes.heldUntil()).toBeUndefined();
+    // Another program's "completed" for the job is not cupsd's: the job's error is still told.
+    const forged = new PrinterProblemDetector(desktopWriters());
+    expect(seen(forged, [cupsd('[Job 12] Printer not connected; will retry in 30 seconds', 3, 0, 0)])).toEqual([]);
+    const claim = journalEvent({
+      MESSAGE: '[Job 12] Job completed.',
+      SYSLOG_IDENTIFIER: 'cupsd',
+      _COMM: 'python3',
+      _EXE: '/usr/bin/python3',
+      _UID: '1000',
+      _TRANSPORT: 'journal',
+      __REALTIME_TIMESTAMP: at(1),
+    });
+    expect(seen(forged, [claim])).toEqual([]);
+    expect(reportsOf(forged.expire(Number.POSITIVE_INFINITY).map(({ output }) => output))).toHaveSize(1);
     // The job stopped: its first error is told with it, once.
     const stops = new PrinterProblemDetector(desktopWriters());
     const error = '[Job 9] Unable to open device file "/dev/usb/lp0": Permission denied';

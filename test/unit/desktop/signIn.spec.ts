@@ -546,6 +546,13 @@ describe('the sign-in-failure detector', () => {
     expect(seen(automatic, AUTOLOGIN, opened, 1, 6)).toEqual([]);
     expect(automatic.heldUntil()).toBeUndefined();
     expect(reportsOf(automatic.expire(Number.POSITIVE_INFINITY).map((held) => held.output))).toEqual([]);
+    // Another program naming an automatic login (the person's, with gdm's name) leaves the wait as it was.
+    const forged = new SignInFailureDetector(desktopWriters());
+    expect(seen(forged, GDM, 'gkr-pam: no password is available for user', 0, 4)).toEqual([]);
+    const impostor: Writer = { ...CHKPWD, comm: 'python3', exe: '/usr/bin/python3', identifier: 'gdm-autologin]' };
+    expect(seen(forged, impostor, opened, 1, 6)).toEqual([]);
+    const stillHeld = reportsOf(forged.expire(Number.POSITIVE_INFINITY).map((held) => held.output));
+    expect(stillHeld.map((r) => [r.subject, r.title])).toEqual(locked);
     // The password refused: no later stage tries it again.
     const refused = new SignInFailureDetector(desktopWriters());
     expect(seen(refused, LIGHTDM, 'gkr-pam: the password for the login keyring was invalid.', 0)).toEqual(locked);
