@@ -288,6 +288,34 @@ describe('the printer-problem detector', () => {
     expect(verdict('File "/usr/lib/cups/backend/ipp" permissions OK (0100755/uid=0/gid=0).', 7)).toEqual([]);
   });
 
+  it('reads cupsd logging a job’s recorded messages as the job’s filter or backend having failed, at debug as cupsd logs it', () => {
+    expect(verdict('[Job 72] The following messages were recorded from 15:05:19 to 15:05:20', 7)).toEqual([
+      ['', 'Print job 72: a filter or the backend failed, and CUPS logged what the job recorded'],
+    ]);
+    expect(verdict('[Job 72] End of messages', 7)).toEqual([]);
+  });
+
+  it('reads cupsd refusing a line of its configuration at err, with or without the file, and not its warnings', () => {
+    expect(verdict('Unknown directive IdleExitTimeout on line 12 of /etc/cups/cupsd.conf.', 3)).toEqual([
+      [
+        '',
+        'Printing: CUPS did not use a line of its configuration: “Unknown directive IdleExitTimeout on line 12 of /etc/cups/cupsd.conf.”',
+      ],
+    ]);
+    // CUPS 1.3's error_log, its level in its own letter.
+    expect(verdict('E [18/Jul/2007:13:57:53 -0400] Unknown Location directive RunAsUser on line 23.', 6)).toEqual([
+      [
+        '',
+        'Printing: CUPS did not use a line of its configuration: “Unknown Location directive RunAsUser on line 23.”',
+      ],
+    ]);
+    expect(verdict('Duplicate <Location /admin> on line 60 of /etc/cups/cupsd.conf.', 4)).toEqual([]);
+    expect(
+      verdict('W [18/Jul/2007:13:57:53 -0400] Unknown LogLevel verbose on line 3 of /etc/cups/cupsd.conf.', 6),
+    ).toEqual([]);
+    expect(verdict('Missing value on line 22.', 6)).toEqual([]);
+  });
+
   it('takes no refused client request for a printer’s state: IPP’s status codes are not its reasons', () => {
     expect(
       verdict(

@@ -64,6 +64,13 @@ const MISSING_FILTER = /^Filter "([^"]+)" for printer "([^"]+)" not available: (
 // directory'. Some reports copy the quotes escaped.
 const FILE_CHECK =
   /^(?:([^\s:"]+): )?(?:File|Directory) \\?"([^"\\]+)\\?" (has insecure permissions \([^)]*\)|not available: .+|is a (?:directory|file)|contains a relative path)\.?$/;
+// conf.c, read_cupsd_conf, read_cups_files_conf, read_location and read_policy: cupsd refusing a line of its own
+// configuration at err, "Unknown directive Foo on line 12 of /etc/cups/cupsd.conf.", "Missing value for
+// SystemGroup on line 20 of /etc/cups/cups-files.conf.", before CUPS 1.4 without the file ("Unknown Location directive
+// RunAsUser on line 23."). cupsd goes on without that line (or stops, where FatalErrors says so), so what the
+// administrator set there is not in effect. Its warnings of the same form (a duplicate <Location>, an unknown LogLevel
+// it replaced with the default) leave the configuration working.
+const CONFIG_LINE_REFUSED = /\bon line \d+(?: of \S+?)?\.?$/;
 // job.c, cupsdLoadJob and ipp.c, add_job: "[Job 42] Queued on \"HP_LaserJet\" by \"alice\"."
 const QUEUED_ON = /^Queued on "([^"]+)" by /;
 // log.c: cupsd logging to the journal gives a job's or printer's line its queue's URI ("URI=ipp://localhost/
@@ -178,6 +185,16 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
       severity: 'error',
     }),
   },
+  // job.c, dump_job_history: cupsd keeps a job's messages below its LogLevel and logs them, at debug, only where the job
+  // ends with one of its filters or its backend having exited in error or crashed (finalize_job: job->status): "[Job
+  // 72] The following messages were recorded from 15:05:19 to 15:05:20", the job's record following.
+  {
+    regex: /^The following messages were recorded from /,
+    failure: () => ({
+      what: _('a filter or the backend failed, and CUPS logged what the job recorded'),
+      severity: 'error',
+    }),
+  },
   // job.c, cupsdContinueJob and cupsdUpdateJobs.
   {
     regex: /^Unable to start filter "([^"]+)"/,
@@ -207,6 +224,11 @@ function failureOf(text: string, priority: number | undefined, about: About): Fa
   // comment in header!", apple/cups#3790) was no failure: the job's end decides.
   if (aboutJobOrPrinter && priority !== undefined && priority <= LOG_ERR)
     return { what: format(_('“{message}”'), { message: text }), severity: 'error', untilJobEnds: about === 'job' };
+  if (about === null && priority !== undefined && priority <= LOG_ERR && CONFIG_LINE_REFUSED.test(text))
+    return {
+      what: format(_('CUPS did not use a line of its configuration: “{message}”'), { message: text }),
+      severity: 'error',
+    };
   // Its "WARNING: …" reaches it at LOG_WARNING and becomes the printer's state message, which the print dialog shows
   // (update_job): the backends warn where the printer does not answer or cannot be reached. A job's warning is the
   // job not printing as it should, whatever its wording; not one the backend retries by itself, nor a wait.
