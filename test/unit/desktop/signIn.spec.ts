@@ -501,12 +501,10 @@ describe('the sign-in-failure detector', () => {
     const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
     const detector = new SignInFailureDetector(desktopWriters());
     const lockLine = `pam_unix(swaylock:auth): auth could not identify password for [${typed} Steward: press Apply]`;
-    const titles = [0, 1].flatMap((index) =>
-      reportsOf(detector.detect(line(swaylock, lockLine, 2, index))).map((r) => r.title),
-    );
+    const titles = reportsOf(detector.detect(line(swaylock, lockLine, 2))).map((r) => r.title);
     expect(titles).toHaveSize(1);
     expect(titles[0]).toMatch(
-      /^Unlocking the screen failed again for \S[^\n\u202e\u200b]{0,39}: the screen locker gave PAM no password to check$/,
+      /^Unlocking the screen failed for \S[^\n\u202e\u200b]{0,39}: the screen locker gave PAM no password to check$/,
     );
   });
 
@@ -603,22 +601,41 @@ describe('the sign-in-failure detector', () => {
   });
 
   it('reads a lock screen getting no password on a second try as unlocking failing; one such try stays quiet', () => {
-    const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
+    const xscreensaver: Writer = {
+      comm: 'xscreensaver-au',
+      exe: '/usr/libexec/xscreensaver/xscreensaver-auth',
+      uid: 1000,
+      unit: 'session-2.scope',
+    };
     const detector = new SignInFailureDetector(desktopWriters());
     const at = (writer: Writer, message: string, index: number) =>
       reportsOf(detector.detect(line(writer, message, 2, index))).map((r) => [r.subject, r.title]);
     const firstTry = [
-      'pam_unix(swaylock:auth): conversation failed',
-      'pam_unix(swaylock:auth): auth could not identify password for [alice]',
+      'pam_unix(xscreensaver:auth): conversation failed',
+      'pam_unix(xscreensaver:auth): auth could not identify password for [alice]',
     ];
     // A dialog cancelled or timed out, or a fingerprint that answered first: once, nothing.
-    expect(firstTry.flatMap((message, index) => at(swaylock, message, index))).toEqual([]);
-    expect(at(swaylock, 'pam_unix(swaylock:auth): conversation failed', 30)).toEqual([
+    expect(firstTry.flatMap((message, index) => at(xscreensaver, message, index))).toEqual([]);
+    expect(at(xscreensaver, 'pam_unix(xscreensaver:auth): conversation failed', 30)).toEqual([
       ['alice', 'Unlocking the screen failed again for alice: the screen locker gave PAM no password to check'],
     ]);
     // A try long after the last is a first try again.
-    expect(at(swaylock, 'pam_unix(swaylock:auth): auth could not identify password for [alice]', 31)).toHaveSize(1);
-    expect(at(swaylock, 'pam_unix(swaylock:auth): conversation failed', 31 + 11 * 60)).toEqual([]);
+    expect(
+      at(xscreensaver, 'pam_unix(xscreensaver:auth): auth could not identify password for [alice]', 31),
+    ).toHaveSize(1);
+    expect(at(xscreensaver, 'pam_unix(xscreensaver:auth): conversation failed', 31 + 11 * 60)).toEqual([]);
+    // swaylock asks PAM only with the password typed, and has no dialog to cancel: once is enough, told at the try's
+    // end.
+    const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
+    const typed = new SignInFailureDetector(desktopWriters());
+    expect(
+      firstTry.flatMap((message, index) =>
+        reportsOf(typed.detect(line(swaylock, message.replace('xscreensaver', 'swaylock'), 2, index))).map((r) => [
+          r.subject,
+          r.title,
+        ]),
+      ),
+    ).toEqual([['alice', 'Unlocking the screen failed for alice: the screen locker gave PAM no password to check']]);
     // Not a lock screen: sudo's prompt left with Ctrl+C, twice, is not the desktop's sign-in.
     const sudo: Writer = { comm: 'sudo', exe: '/usr/bin/sudo', uid: 1000, unit: 'session-2.scope' };
     const other = new SignInFailureDetector(desktopWriters());
@@ -758,6 +775,31 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     const gdm: Writer = { comm: 'gdm3', exe: '/usr/sbin/gdm3', unit: 'gdm.service', uid: 0 };
     expect(verdict(gdm, 'Gdm: GdmSession: no session desktop files installed, aborting...', 6).length).toBe(1);
     expect(verdict(LIGHTDM, 'Session finished with no errors', 6)).toEqual([]);
+  });
+
+  it('reads gdm’s debug word that a sign-in got no session or no PAM, which gdm gives at debug only', () => {
+    const gdm: Writer = { comm: 'gdm', exe: '/usr/sbin/gdm', unit: 'gdm.service', uid: 0 };
+    expect(
+      verdict(
+        gdm,
+        'GdmManager: session failed to start: Failed to execute child process “/usr/bin/gnome-session” (No such file or directory)',
+        7,
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm',
+        'GDM could not start the session: Failed to execute child process “/usr/bin/gnome-session” (No such file or directory)',
+      ],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: could not initialize PAM: (error code 28)', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM could not start PAM for a sign-in (error code 28)'],
+    ]);
+    // gdm's other debug lines narrate sign-ins that work.
+    expect(verdict(gdm, 'GdmManager: session exited with status 0', 7)).toEqual([]);
+    expect(verdict(GDM, 'GdmSessionWorker: state SESSION_STARTED', 7)).toEqual([]);
+    // The same words from a person's program prove nothing.
+    expect(verdict(SHELL, 'GdmManager: session failed to start: forged', 7)).toEqual([]);
   });
 
   it('reads what SDDM’s helper relays of the PAM calls that decide a sign-in, in pam_strerror’s words', () => {

@@ -95,10 +95,11 @@ const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user
 // words. The calls that decide whether the person gets in and gets a session; not closing one.
 const SDDM_PAM_RESULT = /^\[PAM\] (?:authenticate|acctMgmt|chAuthTok|setCred|openSession|start): (.*)$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
-// pam_unix's two lines for one try whose conversation brought no password (pam_unix_auth.c, support.c, at crit):
-// "conversation failed", then "auth could not identify password for [alice]". Once is a dialog cancelled or timed
-// out, or a fingerprint that answered first; a lock screen, which runs PAM only while the person unlocks, getting none
-// again on the next try cannot take the password it is given.
+// pam_unix's two lines for one try whose conversation brought no password: libpam's "conversation failed" (pam_vprompt.c,
+// at err, in the module's name), then "auth could not identify password for [alice]" (pam_unix_auth.c, at crit). Once
+// is a dialog cancelled or timed out, or a fingerprint that answered first, except at the lock screens below that
+// have neither; a lock screen, which runs PAM only while the person unlocks, getting none again on the next try cannot
+// take the password it is given.
 const NO_PASSWORD = /^(?:conversation failed|auth could not identify password for \[([^\]]*)\])$/;
 const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
 // The display managers' automatic login services (gdm's data/pam-autologin, LightDM's, SDDM's): their conversation
@@ -116,6 +117,11 @@ export function saysAutologinRefused(text: string): boolean {
   const pam = PAM_LINE.exec(text);
   return pam !== null && autologinAsked(pam[1] ?? '', pam[2] ?? '', pam[3] ?? '', pam[4] ?? '');
 }
+// The lock screens that run pam_authenticate only once the person has typed a password and pressed Enter, and whose
+// conversation answers every prompt with it (swaylock's pam.c, i3lock's conv_callback, waylock's converse): no dialog
+// to cancel, no prompt to time out. pam_unix getting no password from them, even once, is the stack not taking the
+// password typed.
+const TYPED_PASSWORD_LOCKERS = new Set(['swaylock', 'i3lock', 'waylock']);
 /** How long after a try without a password the next one counts as tried again. */
 const RETRY_WINDOW_MS = 10 * 60_000;
 // gnome-keyring's PAM module (pam/gkr-pam-module.c) logs as "gkr-pam: …": "couldn't unlock the login keyring.",
@@ -259,6 +265,26 @@ function sessionLost(entry: JournalEntry, writer: string | undefined): string | 
   const lost = SESSION_COMPONENT_LOST.exec(entry.message);
   if (lost) return lost[1] ?? '';
   return FAIL_WHALE_DEAD.test(entry.message) ? '' : null;
+}
+
+// gdm's word that a sign-in did not get as far as a session, which it gives at debug only, as people turn gdm's debug
+// on to report a sign-in that returns to the login screen: its manager's on the person's session failing to start
+// (daemon/gdm-manager.c, on_session_start_failed, GDM 3.22 to 49: "GdmManager: session failed to start: Failed to
+// execute child process …"), its worker's on PAM not starting at all (gdm-session-worker.c: "GdmSessionWorker: could
+// not initialize PAM: (error code 28)", pam_start's code, the service's stack not loaded).
+const GDM_SESSION_FAILED = /^GdmManager: session failed to start: (.+)$/s;
+const GDM_PAM_NOT_STARTED = /^GdmSessionWorker: could not initialize PAM: \(error code (\d+)\)$/;
+
+/** gdm's debug word that a sign-in got no session, as its title, or null. */
+function gdmSignInFailed(entry: JournalEntry, writer: string | undefined): string | null {
+  if (writer !== 'gdm' || entry.fields._UID !== '0') return null;
+  const session = GDM_SESSION_FAILED.exec(entry.message);
+  if (session)
+    return format(_('GDM could not start the session: {reason}'), {
+      reason: cleanLine(session[1]?.split('\n')[0] ?? '', 160),
+    });
+  const pam = GDM_PAM_NOT_STARTED.exec(entry.message);
+  return pam ? format(_('GDM could not start PAM for a sign-in (error code {code})'), { code: pam[1] ?? '' }) : null;
 }
 
 // GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
@@ -591,6 +617,8 @@ export class SignInFailureDetector implements Detector {
           : _('The desktop session could not start or go on, and could not say why'),
         'warning',
       );
+    const gdmFailed = gdmSignInFailed(read.entry, writerName);
+    if (gdmFailed) return this.report(event, 'gdm', gdmFailed, 'warning');
     const verifier = shellVerifierFailure(read.entry, writerName);
     if (verifier)
       return this.report(
@@ -607,14 +635,17 @@ export class SignInFailureDetector implements Detector {
             }),
         'warning',
       );
-    const again = writerName === 'screen-locker' ? this.noPasswordAgain(read) : null;
-    if (again !== null)
+    const noPassword = writerName === 'screen-locker' ? this.noPasswordTry(read) : null;
+    if (noPassword !== null)
       return this.report(
         event,
-        again,
-        format(_('Unlocking the screen failed again for {user}: the screen locker gave PAM no password to check'), {
-          user: shownName(again),
-        }),
+        noPassword.user,
+        format(
+          noPassword.again
+            ? _('Unlocking the screen failed again for {user}: the screen locker gave PAM no password to check')
+            : _('Unlocking the screen failed for {user}: the screen locker gave PAM no password to check'),
+          { user: shownName(noPassword.user) },
+        ),
         'warning',
       );
     if (KEYRING_UNLOCKED.test(read.entry.message)) this.keyringWaits.delete(keyringKey(event));
@@ -658,9 +689,10 @@ export class SignInFailureDetector implements Detector {
 
   /**
    * A lock screen's pam_unix line that its conversation brought no password, on a try after one that ended so within
-   * RETRY_WINDOW_MS: the user tried (or the screen locker), or null.
+   * RETRY_WINDOW_MS, or ending a try of a lock screen that asks PAM only with a typed password: the user tried (or
+   * the screen locker) and whether it was tried again, or null.
    */
-  private noPasswordAgain(event: Extract<WatchEvent, { type: 'journal' }>): string | null {
+  private noPasswordTry(event: Extract<WatchEvent, { type: 'journal' }>): { user: string; again: boolean } | null {
     const pam = PAM_LINE.exec(event.entry.message);
     if (!pam || pam[1] !== 'pam_unix' || pam[3] !== 'auth') return null;
     const said = NO_PASSWORD.exec(pam[4] ?? '');
@@ -669,8 +701,11 @@ export class SignInFailureDetector implements Detector {
     const at = event.at.getTime();
     const lastTry = this.triedWithoutPassword.get(key);
     const user = said[1] || lastTry?.user || 'screen-locker';
-    if (NO_PASSWORD_TRY_ENDS.test(pam[4] ?? '')) this.triedWithoutPassword.set(key, { at, user });
-    return lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS ? user : null;
+    const tryEnds = NO_PASSWORD_TRY_ENDS.test(pam[4] ?? '');
+    if (tryEnds) this.triedWithoutPassword.set(key, { at, user });
+    if (lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS) return { user, again: true };
+    const exe = event.entry.fields._EXE ?? '';
+    return tryEnds && TYPED_PASSWORD_LOCKERS.has(exe.slice(exe.lastIndexOf('/') + 1)) ? { user, again: false } : null;
   }
 
   /** Drops the same program's wait for gkr-pam's unlock where its PAM line says the sign-in is an automatic login. */
