@@ -442,6 +442,23 @@ describe('the sign-in-failure detector', () => {
     ).toEqual([
       [SIGN_IN_FAILURE, 'gnome-session', 'The desktop session could not start or go on, and could not say why'],
     ]);
+    // The login screen's own session, run as GDM's account: no login screen comes.
+    const greeterSession: Writer = { ...session, uid: 120, unit: 'session-c1.scope' };
+    expect(verdict(greeterSession, 'Unrecoverable failure in required component org.gnome.Shell.desktop', 4)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'login-screen',
+        'The login screen could not start or go on: org.gnome.Shell, which it needs, stopped',
+      ],
+    ]);
+    // The login screen's shell prints no such words of its own.
+    expect(
+      verdict(
+        { ...greeterSession, comm: 'gnome-shell', exe: '/usr/bin/gnome-shell' },
+        'Unrecoverable failure in required component org.gnome.Shell.desktop',
+        4,
+      ),
+    ).toEqual([]);
     // A required component that exits now and then is restarted: only the loss is the session's end.
     expect(verdict(session, "WARNING: App 'org.gnome.SettingsDaemon.MediaKeys.desktop' exited with code 1", 4)).toEqual(
       [],

@@ -252,19 +252,43 @@ function lightdmSessionFailed(entry: JournalEntry, writer: string | undefined): 
 // requires (the shell, a window manager) ended and could not be restarted, "Unrecoverable failure in required component
 // org.gnome.Shell.desktop", and "We failed, but the fail whale is dead. Sorry...." where it could not even show its
 // "Oh no! Something has gone wrong" screen. Either way the person is sent back to the login screen. Read after GLib's
-// prefix ("gnome-session-binary[…]: WARNING: …"), from the session's own gnome-session only.
+// prefix ("gnome-session-binary[…]: WARNING: …"), from the session's own gnome-session, and from the one GDM runs as
+// its own account for the login screen (its greeter session requires the shell too): there, no login screen comes.
 const SESSION_COMPONENT_LOST = /\bUnrecoverable failure in required component (\S+?)(?:\.desktop)?$/;
 const FAIL_WHALE_DEAD = /\bWe failed, but the fail whale is dead\b/;
 
 /** Whether a line, as a finding's evidence shows it, is gnome-session's word that the session ended for good. */
 export const saysSessionLost = (text: string) => SESSION_COMPONENT_LOST.test(text) || FAIL_WHALE_DEAD.test(text);
 
-/** gnome-session's word that the session ended for good: the required component it lost, '' for none named, or null. */
-function sessionLost(entry: JournalEntry, writer: string | undefined): string | null {
-  if (writer !== 'gnome-session') return null;
+/**
+ * gnome-session's word that the session ended for good: the required component it lost ('' for none named), and
+ * whether it was the login screen's session, or null.
+ */
+function sessionLost(
+  entry: JournalEntry,
+  writer: string | undefined,
+  writers: Writers,
+): { component: string; loginScreen: boolean } | null {
+  const loginScreen = writer === 'login-screen' && writers.isProgramOf('gnome-session', entry.fields._EXE);
+  if (writer !== 'gnome-session' && !loginScreen) return null;
   const lost = SESSION_COMPONENT_LOST.exec(entry.message);
-  if (lost) return lost[1] ?? '';
-  return FAIL_WHALE_DEAD.test(entry.message) ? '' : null;
+  if (lost) return { component: lost[1] ?? '', loginScreen };
+  return FAIL_WHALE_DEAD.test(entry.message) ? { component: '', loginScreen } : null;
+}
+
+function sessionLostTitle({ component, loginScreen }: { component: string; loginScreen: boolean }): string {
+  const shown = cleanLine(component, 80);
+  if (loginScreen)
+    return component
+      ? format(_('The login screen could not start or go on: {component}, which it needs, stopped'), {
+          component: shown,
+        })
+      : _('The login screen could not start or go on, and could not say why');
+  return component
+    ? format(_('The desktop session could not start or go on: {component}, which it needs, stopped'), {
+        component: shown,
+      })
+    : _('The desktop session could not start or go on, and could not say why');
 }
 
 // gdm's word that a sign-in did not get as far as a session, which it gives at debug only, as people turn gdm's debug
@@ -605,16 +629,12 @@ export class SignInFailureDetector implements Detector {
         format(_('SDDM’s sign-in helper ended with an error: {status}'), { status: helper }),
         'warning',
       );
-    const lost = sessionLost(read.entry, writerName);
+    const lost = sessionLost(read.entry, writerName, this.writers);
     if (lost !== null)
       return this.report(
         event,
-        lost || 'gnome-session',
-        lost
-          ? format(_('The desktop session could not start or go on: {component}, which it needs, stopped'), {
-              component: cleanLine(lost, 80),
-            })
-          : _('The desktop session could not start or go on, and could not say why'),
+        lost.loginScreen ? 'login-screen' : lost.component || 'gnome-session',
+        sessionLostTitle(lost),
         'warning',
       );
     const gdmFailed = gdmSignInFailed(read.entry, writerName);
