@@ -19,7 +19,7 @@
 // component's state, where its kind reads one.
 import type { Errno } from '../causes/errno.js';
 import { systemErrorIn } from '../causes/systemError.js';
-import { isKernel, kernelText } from '../findings/detectors/journal.js';
+import { bareProcessName, isKernel, kernelText } from '../findings/detectors/journal.js';
 import type { DesktopArea, Writers } from '../findings/writers.js';
 import { _, format } from '../i18n.js';
 import { cleanLine } from '../untrustedText.js';
@@ -44,6 +44,7 @@ import {
   USB_AUDIO_DRIVER,
   USBFS_CLAIMED,
 } from './componentLines.js';
+import { type FaultedComponent, faultedComponentOf } from './faultedComponent.js';
 
 export interface ComponentFailure {
   /** The component in a person's words, or the kernel driver's name. */
@@ -295,8 +296,27 @@ function denialFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
 // commands are errors on adapters that work.
 const ERR_IS_FAILURE: ReadonlySet<DesktopArea> = new Set(['sound']);
 
+/** The kernel stopping a process at a fault in a component's code (faultedComponent.ts): that component failing. */
+function faultFailure(area: DesktopArea, faulted: FaultedComponent): ComponentFailure | null {
+  if (faulted.area !== area) return null;
+  return {
+    component: faulted.component,
+    raise: true,
+    severity: 'error',
+    kernel: true,
+    // Translators: {component} is a part of the desktop ("PipeWire", "CUPS"), {object} the file of its code.
+    title: format(_('{component} crashed: the kernel stopped {program} at a fault in {object}'), {
+      component: faulted.component,
+      program: cleanLine(bareProcessName(faulted.comm), 60),
+      object: cleanLine(faulted.object, 80),
+    }),
+  };
+}
+
 function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure | null {
   if (macDenialOf(kernelText(entry))) return denialFailure(area, entry);
+  const faulted = faultedComponentOf(kernelText(entry));
+  if (faulted) return faultFailure(area, faulted);
   const kernel = kernelComponentOf(entry);
   if (!kernel || kernel.area !== area) return null;
   const { driver, device, rest } = kernel;

@@ -12,6 +12,7 @@ import {
   lineLevel,
   macDenialOf,
 } from '../../../service/src/desktop/componentLines.js';
+import { faultedComponentOf } from '../../../service/src/desktop/faultedComponent.js';
 import { UnitFailedDetector } from '../../../service/src/findings/detectors/unitFailed.js';
 import { UnrecognisedErrorsDetector } from '../../../service/src/findings/detectors/unrecognised.js';
 import type { Detector } from '../../../service/src/findings/types.js';
@@ -526,6 +527,67 @@ describe('a security module refusing a desktop component', () => {
           PRIORITY: '6',
         }),
       ),
+    ).toEqual([]);
+  });
+});
+
+describe('a process the kernel stopped at a fault in a desktop component’s code', () => {
+  const segfault = (comm: string, object: string) =>
+    `${comm}[1813]: segfault at 7f63c5637128 ip 00007f63c7fc7c79 sp 00007ffec1913440 error 4 in ${object}[7f63c7fbd000+2c000]`;
+
+  it('is the component’s by the file the kernel names, a library of its project or one of its programs', () => {
+    const of = (text: string) => {
+      const faulted = faultedComponentOf(text);
+      return faulted && [faulted.area, faulted.component, faulted.comm, faulted.object];
+    };
+    // sound-024's WirePlumber, in PipeWire's protocol module.
+    expect(of(segfault('wireplumber', 'libpipewire-module-protocol-native.so'))).toEqual([
+      'sound',
+      'PipeWire',
+      'wireplumber',
+      'libpipewire-module-protocol-native.so',
+    ]);
+    // A browser in PulseAudio's client library, printing-w8-08's hpcups in HPLIP's plug-in.
+    expect(of(segfault('firefox', 'libpulse.so.0.24.2'))?.slice(0, 2)).toEqual(['sound', 'PulseAudio']);
+    expect(of(segfault('hpcups', 'libImageProcessor-x86_64.so'))?.slice(0, 2)).toEqual(['printing', 'HPLIP']);
+    // A program's own code, as the writers table names its file; traps.c's form and 6.13's offset too.
+    expect(of(segfault('bluetoothd', 'bluetoothd'))?.slice(0, 2)).toEqual(['bluetooth', 'BlueZ']);
+    expect(
+      of(
+        'traps: cupsd[911] general protection fault ip:7f0c2a1b3c4d sp:7ffd1e2f3a40 error:0 in libcups.so.2[1b3c4d,7f0c2a000000+9b000]',
+      )?.slice(0, 2),
+    ).toEqual(['printing', 'CUPS']);
+    // The shell's crashes are the extensions kind's; a toolkit's, a C library's and a shell's are nobody's component.
+    expect(of(segfault('gnome-shell', 'libmutter-14.so.0.0.0'))).toBeNull();
+    expect(of(segfault('gnome-shell', 'gnome-shell'))).toBeNull();
+    expect(of(segfault('nemo', 'libgtk-3.so.0.2200.8'))).toBeNull();
+    expect(of(segfault('pipewire', 'libc.so.6'))).toBeNull();
+    expect(of(segfault('fake-hwclock', 'bash'))).toBeNull();
+    // A line that names no file.
+    expect(of('systemd[1]: segfault at f6f686ab ip 00007fc4e9a79361 sp 00007ffef196eb30 error 4')).toBeNull();
+  });
+
+  it('raises a finding of the component’s kind, beside the crash kind’s, whoever the process said it was', () => {
+    expect(
+      titles(
+        new SoundUnavailableDetector(desktopWriters()),
+        kernel(`[ 1164.676121] ${segfault('wireplumber', 'libpipewire-module-protocol-native.so')}`, '6'),
+      ),
+    ).toEqual([
+      [
+        SOUND_UNAVAILABLE,
+        'PipeWire',
+        'PipeWire crashed: the kernel stopped wireplumber at a fault in libpipewire-module-protocol-native.so',
+      ],
+    ]);
+    expect(
+      titles(new PrinterProblemDetector(desktopWriters()), kernel(segfault('hpcups', 'libImageProcessor-x86_64.so'))),
+    ).toEqual([
+      [PRINTER_PROBLEM, '', 'HPLIP crashed: the kernel stopped hpcups at a fault in libImageProcessor-x86_64.so'],
+    ]);
+    // Another kind's component: left to it.
+    expect(
+      titles(new PrinterProblemDetector(desktopWriters()), kernel(segfault('wireplumber', 'libspa-alsa.so'))),
     ).toEqual([]);
   });
 });

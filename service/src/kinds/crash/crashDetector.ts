@@ -5,6 +5,7 @@
 // both can fire for one crash, on purpose (see the class comment). systemd-coredump's record of the process the
 // kernel's line named (the same PID, moments later) is added to the crash's finding, with the program's file: what
 // makes the two findings one problem (fixes/oneProblem.ts), of which the record with the core and its stack leads.
+import { kernelFaultOf } from '../../causes/kernelFault.js';
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
 import {
   isJournal,
@@ -26,15 +27,6 @@ export const CRASH = 'crash';
 
 const MESSAGE_UNIT_PROCESS_EXIT = '98e322203f7a4ed290d09fe03c09fe15';
 
-// arch/x86/mm/fault.c: "foo[1234]: segfault at 0 ip 00007f… sp 00007ff… error 4 in libc.so.6[7f…+1a5000]" (6.x
-// adds " likely on CPU 3 (core 3, socket 0)"). The name is the thread's comm, which may hold spaces and brackets:
-// the greedy match takes the last "[pid]: segfault" of the line.
-const SEGFAULT = /^(.+)\[(\d+)\]: segfault at /;
-// arch/x86/kernel/traps.c: "traps: foo[1234] general protection fault ip:… sp:… error:0 in …",
-// "traps: foo[1234] trap invalid opcode ip:…", "traps: foo[1234] trap divide error ip:…".
-const TRAP = /^(?:traps: )?(.+)\[(\d+)\] (general protection fault|trap ([\w ]+?)) ip:/;
-// " in libc.so.6[7f2b3c4d5000+1a5000]"; 6.13+: " in libc.so.6[28a3e,7f2b3c4d5000+1a5000]".
-const IN_OBJECT = / in ([^\s[]+)\[[0-9a-f,]+\+[0-9a-f]+\]/;
 // systemd: "foo.service: Main process exited, code=dumped, status=11/SEGV" (code=killed when cores are off).
 // systemd before 209 wrote "main process exited" in lower case.
 const PROCESS_EXITED = /^(\S+): [Mm]ain process exited, code=(dumped|killed), status=\d+\/(\w+)\.?$/;
@@ -108,16 +100,13 @@ export class CrashDetector implements Detector {
   }
 
   private kernelCrash(event: JournalEvent): DetectorOutput[] {
-    const text = withoutDmesgTime(event.entry.message);
-    const segfault = SEGFAULT.exec(text);
-    const trap = segfault ? null : TRAP.exec(text);
-    const fault = segfault ?? trap;
+    const fault = kernelFaultOf(withoutDmesgTime(event.entry.message));
     if (!fault) return [];
-    const [, comm = '', pid = ''] = fault;
-    const program = programName(comm);
+    const { pid } = fault;
+    const program = programName(fault.comm);
     if (!program) return [];
-    const reason = trap ? trapReason(trap[3] ?? '') : _('segmentation fault');
-    const title = crashTitle(program, reason, IN_OBJECT.exec(text)?.[1]);
+    const reason = fault.trap !== undefined ? trapReason(fault.trap) : _('segmentation fault');
+    const title = crashTitle(program, reason, fault.object);
     if (this.kernelCrashes.size >= MAX_PROCESSES) this.kernelCrashes.clear();
     this.kernelCrashes.set(pid, { subject: program, title, at: event.at.getTime() });
     return report(event, program, title);
