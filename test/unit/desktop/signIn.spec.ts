@@ -812,6 +812,24 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(GDM, 'GdmSessionWorker: could not initialize PAM: (error code 28)', 7)).toEqual([
       [SIGN_IN_FAILURE, 'gdm', 'GDM could not start PAM for a sign-in (error code 28)'],
     ]);
+    // Its worker's relay of what PAM answered.
+    expect(verdict(GDM, 'GdmSessionWorker: authentication module unavailable', 7)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm',
+        'GDM could not check the password: its sign-in steps name a PAM module that did not load',
+      ],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: authentication returned 7: Authentication failure', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM refused the sign-in: Authentication failure'],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: user is not authorized to log in: User account has expired', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM refused the sign-in: User account has expired'],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: authentication service had too many retries', 7).length).toBe(1);
+    // A fingerprint or smartcard conversation with no finger enrolled or no card, and a cancelled conversation.
+    expect(verdict(GDM, 'GdmSessionWorker: authentication service unavailable', 7)).toEqual([]);
+    expect(verdict(GDM, 'GdmSessionWorker: authentication returned 19: Conversation error', 7)).toEqual([]);
     // gdm's other debug lines narrate sign-ins that work.
     expect(verdict(gdm, 'GdmManager: session exited with status 0', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: state SESSION_STARTED', 7)).toEqual([]);

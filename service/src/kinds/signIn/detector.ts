@@ -298,17 +298,49 @@ function sessionLostTitle({ component, loginScreen }: { component: string; login
 // not initialize PAM: (error code 28)", pam_start's code, the service's stack not loaded).
 const GDM_SESSION_FAILED = /^GdmManager: session failed to start: (.+)$/s;
 const GDM_PAM_NOT_STARTED = /^GdmSessionWorker: could not initialize PAM: \(error code (\d+)\)$/;
+// Its worker's relay of what the PAM calls that decide a sign-in returned (gdm-session-worker.c,
+// gdm_session_worker_authenticate_user and _authorize_user, GDM 2.20 to 49), as SDDM's helper relays them: "GdmSessionWorker:
+// authentication returned 7: Authentication failure", "… user is not authorized to log in: User account has expired",
+// PAM_MAXTRIES as "authentication service had too many retries", and since GDM 46 PAM_MODULE_UNKNOWN as "authentication
+// module unavailable": the service's stack names a module that did not load ("PAM adding faulty module: …"), and no
+// one gets in. Not PAM_AUTHINFO_UNAVAIL's "authentication service unavailable": a fingerprint or smartcard
+// conversation finding no finger enrolled or no card.
+const GDM_PAM_RESULT = /^GdmSessionWorker: (?:authentication returned -?\d+|user is not authorized to log in): (.+)$/;
+const GDM_TOO_MANY_RETRIES = /^GdmSessionWorker: authentication service had too many retries$/;
+const GDM_MODULE_MISSING = /^GdmSessionWorker: authentication module unavailable$/;
 
-/** gdm's debug word that a sign-in got no session, as its title, or null. */
-function gdmSignInFailed(entry: JournalEntry, writer: string | undefined): string | null {
+/** gdm's debug word that a sign-in was refused or got no session: its title and how grave, or null. */
+function gdmSignInFailed(
+  entry: JournalEntry,
+  writer: string | undefined,
+): { title: string; severity: 'info' | 'warning' } | null {
   if (writer !== 'gdm' || entry.fields._UID !== '0') return null;
-  const session = GDM_SESSION_FAILED.exec(entry.message);
-  if (session)
-    return format(_('GDM could not start the session: {reason}'), {
-      reason: cleanLine(session[1]?.split('\n')[0] ?? '', 160),
-    });
-  const pam = GDM_PAM_NOT_STARTED.exec(entry.message);
-  return pam ? format(_('GDM could not start PAM for a sign-in (error code {code})'), { code: pam[1] ?? '' }) : null;
+  const { message } = entry;
+  const session = GDM_SESSION_FAILED.exec(message);
+  if (session) {
+    const reason = cleanLine(session[1]?.split('\n')[0] ?? '', 160);
+    return { title: format(_('GDM could not start the session: {reason}'), { reason }), severity: 'warning' };
+  }
+  const pam = GDM_PAM_NOT_STARTED.exec(message);
+  if (pam)
+    return {
+      title: format(_('GDM could not start PAM for a sign-in (error code {code})'), { code: pam[1] ?? '' }),
+      severity: 'warning',
+    };
+  if (GDM_MODULE_MISSING.test(message))
+    return {
+      title: _('GDM could not check the password: its sign-in steps name a PAM module that did not load'),
+      severity: 'warning',
+    };
+  const refused = GDM_PAM_RESULT.exec(message)?.[1];
+  if ((refused !== undefined && PAM_RESULT_ERRORS.test(refused)) || GDM_TOO_MANY_RETRIES.test(message))
+    return {
+      title: format(_('GDM refused the sign-in: {reason}'), {
+        reason: cleanLine(refused ?? 'Have exhausted maximum number of retries for service', 160),
+      }),
+      severity: 'info',
+    };
+  return null;
 }
 
 // GNOME Shell's verifier for the login screen and the lock screen (js/gdm/util.js, _startService) when GDM could not
@@ -638,7 +670,7 @@ export class SignInFailureDetector implements Detector {
         'warning',
       );
     const gdmFailed = gdmSignInFailed(read.entry, writerName);
-    if (gdmFailed) return this.report(event, 'gdm', gdmFailed, 'warning');
+    if (gdmFailed) return this.report(event, 'gdm', gdmFailed.title, gdmFailed.severity);
     const verifier = shellVerifierFailure(read.entry, writerName);
     if (verifier)
       return this.report(
