@@ -586,6 +586,15 @@ describe('the sign-in-failure detector', () => {
       [SIGN_IN_FAILURE, 'gdm', 'The password could not be checked: PAM audit_open() failed: Permission denied'],
     ]);
     expect(verdict(GDM, 'PAM _pam_init_handlers: could not open /etc/pam.conf', 3)).toHaveSize(1);
+    // i3lock's "auth include system-auth" where the distribution has no such file: a handler that must fail instead.
+    const i3lock: Writer = { comm: 'i3lock', exe: '/usr/bin/i3lock', uid: 1000, unit: 'session-2.scope' };
+    expect(verdict(i3lock, 'PAM _pam_load_conf_file: unable to open config for system-auth', 3)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'screen-locker',
+        'The password could not be checked: PAM _pam_load_conf_file: unable to open config for system-auth',
+      ],
+    ]);
     // An optional module missing: the stack goes on without it.
     expect(verdict(swaylock, 'PAM unable to dlopen(pam_kwallet5.so): cannot open shared object file', 3)).toEqual([]);
     expect(verdict(swaylock, 'PAM adding faulty module: pam_kwallet5.so', 3)).toEqual([]);

@@ -170,11 +170,13 @@ const PAM_OWN_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 // libpam's own lines (libpam/pam_dispatch.c, pam_handlers.c, pam_audit.c, through pam_syslog's "PAM" prefix) where the
 // service's stack cannot let anyone in, whatever is typed: "no modules loaded for `swaylock' service" (no configuration
 // for the service nor PAM's "other": every call returns PAM_PERM_DENIED), "_pam_init_handlers: could not open
-// /etc/pam.conf" (no configuration at all: PAM_ABORT), "audit_open() failed: …" (the audit socket refused where the
-// kernel has audit: PAM_SYSTEM_ERR on every call, by design). Not a module that did not load ("unable to dlopen",
-// "adding faulty module"): the stack goes on without an optional one, as sign-ins that work log it.
+// /etc/pam.conf" (no configuration at all: PAM_ABORT), "_pam_load_conf_file: unable to open config for system-auth"
+// (a file the stack includes is not there: pam_handlers.c puts a handler that must fail, with the control "bad", in
+// its place), "audit_open() failed: …" (the audit socket refused where the kernel has audit: PAM_SYSTEM_ERR on every
+// call, by design). Not a module that did not load ("unable to dlopen", "adding faulty module"): the stack goes on
+// without an optional one, as sign-ins that work log it.
 const LIBPAM_REFUSES_ALL =
-  /^PAM (?:no modules loaded for `[^']*' service|_pam_init_handlers: could not open \S+|audit_open\(\) failed: .+)$/;
+  /^PAM (?:no modules loaded for `[^']*' service|_pam_init_handlers: could not open \S+|_pam_load_conf_file: unable to open config for \S+|audit_open\(\) failed: .+)$/;
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
 export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
