@@ -194,10 +194,15 @@ const BUS_OWN_ERROR = /\borg\.freedesktop\.DBus\.Error\./;
 const STOPPED_ON_PURPOSE = /\b(?:abort(?:ed|ing)|cancell?ed)\b/i;
 const PRIVILEGES: ReadonlySet<string> = codes('EPERM', 'EACCES');
 
-/** Whether a program that logs its errors at warning said at warning that an operation of its job failed. */
+/**
+ * Whether a program that logs its errors at warning said at warning that an operation of its job failed: in its own
+ * words, or by the D-Bus error a peer answered it with ("Acquire … returned error: org.bluez.Error.NotAuthorized"), an
+ * error reply being the call's failure whatever words surround it.
+ */
 function failedAtWarning(program: string, entry: JournalEntry): boolean {
   const { message } = entry;
-  if (!ERRORS_AT_WARNING.has(program) || lineLevel(entry) !== LOG_WARNING || !programSaysFailed(message)) return false;
+  if (!ERRORS_AT_WARNING.has(program) || lineLevel(entry) !== LOG_WARNING) return false;
+  if (!programSaysFailed(message) && dbusErrorIn(message) === null) return false;
   const system = systemErrorIn(message);
   const privilege = system !== null && PRIVILEGES.has(system.errno.code) && system.path === undefined;
   const notTheJob = system !== null && NOT_THE_JOB.has(system.errno.code);

@@ -414,6 +414,13 @@ describe('a desktop component’s line', () => {
       failure(wireplumber('spa.bluez5: Acquire /org/bluez/hci0/dev_X/fd365 returned error: org.bluez.Error.Failed'))
         ?.raise,
     ).toBeTrue();
+    // A peer's error reply is the call failing, whatever words surround it (hifiberry/hifiberry-os#646).
+    expect(
+      failure(
+        wireplumber('spa.bluez5: Acquire /org/bluez/hci0/dev_X/fd365 returned error: org.bluez.Error.NotAuthorized'),
+      ),
+    ).toEqual(jasmine.objectContaining({ raise: true, severity: 'warning' }));
+    expect(failure(wireplumber('mod.rt: RTKit error: org.freedesktop.DBus.Error.NoReply'))).toBeNull();
     // Its word that something failed without a cause, as an err line needs one to be raised.
     expect(failure(wireplumber("s-monitors: Failed to create 'api.alsa.acp.device' device"))).toBeNull();
     // Not its job: a privilege the process lacks, a peer service that is not there, an object removed while it was
