@@ -839,6 +839,15 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     // A fingerprint or smartcard conversation with no finger enrolled or no card, and a cancelled conversation.
     expect(verdict(GDM, 'GdmSessionWorker: authentication service unavailable', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: authentication returned 19: Conversation error', 7)).toEqual([]);
+    // The session it started ending in failure; not one ended on purpose.
+    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (status:1)', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'The session GDM started ended with status 1'],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (signal:11)', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'The session GDM started crashed on signal 11'],
+    ]);
+    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (status:0)', 7)).toEqual([]);
+    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (signal:15)', 7)).toEqual([]);
     // gdm's other debug lines narrate sign-ins that work.
     expect(verdict(gdm, 'GdmManager: session exited with status 0', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: state SESSION_STARTED', 7)).toEqual([]);

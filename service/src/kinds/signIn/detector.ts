@@ -310,6 +310,11 @@ const GDM_PAM_NOT_STARTED = /^GdmSessionWorker: could not initialize PAM: \(erro
 const GDM_PAM_RESULT = /^GdmSessionWorker: (?:authentication returned -?\d+|user is not authorized to log in): (.+)$/;
 const GDM_TOO_MANY_RETRIES = /^GdmSessionWorker: authentication service had too many retries$/;
 const GDM_MODULE_MISSING = /^GdmSessionWorker: authentication module unavailable$/;
+// Its worker's word on how the session it started ended (session_worker_child_watch, GDM 2.20 to 49), the greeter's
+// or the person's alike: "GdmSessionWorker: child (pid:2211) done (status:1)", as LightDM's "Exited with return
+// value 1": the session's command failing, the person back at the login screen. A signal counts where it is a crash's
+// (SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV), not the SIGTERM or SIGHUP that ends a session on purpose.
+const GDM_CHILD_FAILED = /^GdmSessionWorker: child \(pid:\d+\) done \((?:status:([1-9]\d*)|signal:(4|6|7|8|11))\)$/;
 
 /** gdm's debug word that a sign-in was refused or got no session: its title and how grave, or null. */
 function gdmSignInFailed(
@@ -327,6 +332,14 @@ function gdmSignInFailed(
   if (pam)
     return {
       title: format(_('GDM could not start PAM for a sign-in (error code {code})'), { code: pam[1] ?? '' }),
+      severity: 'warning',
+    };
+  const child = GDM_CHILD_FAILED.exec(message);
+  if (child)
+    return {
+      title: child[1]
+        ? format(_('The session GDM started ended with status {status}'), { status: child[1] })
+        : format(_('The session GDM started crashed on signal {signal}'), { signal: child[2] ?? '' }),
       severity: 'warning',
     };
   if (GDM_MODULE_MISSING.test(message))
