@@ -5,6 +5,8 @@
 // component's libraries by the name its project gives it, or as one of the component's programs (findings/writers.ts).
 // Not the process's name, which it gives itself. A crash in a component's library is that component failing in
 // whatever program loaded it: a sound library crashing a browser leaves it without sound, a printing one its dialog.
+import { basename } from 'node:path';
+
 import { kernelFaultOf } from '../causes/kernelFault.js';
 import { DESKTOP_WRITERS, type DesktopArea, type DesktopWriter } from '../findings/writers.js';
 
@@ -32,9 +34,7 @@ const LIBRARIES: readonly (Component & { file: RegExp })[] = [
 // writer that is a script (fake-hwclock) lists the shells that run it, which are nobody's component.
 const SCRIPT_RUNNERS = new Set(['sh', 'dash', 'bash']);
 const ownsPrograms = (area: DesktopArea, runsAs: DesktopWriter['runsAs'], files: readonly string[]) =>
-  area !== 'shell' && runsAs !== 'greeter' && !files.some((file) => SCRIPT_RUNNERS.has(baseName(file)));
-
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  area !== 'shell' && runsAs !== 'greeter' && !files.some((file) => SCRIPT_RUNNERS.has(basename(file)));
 
 let programs: ReadonlyMap<string, Component> | undefined;
 
@@ -43,7 +43,7 @@ function programsByFile(): ReadonlyMap<string, Component> {
   programs ??= new Map(
     DESKTOP_WRITERS.flatMap(({ area, title, programs: files, runsAs }) =>
       area !== undefined && ownsPrograms(area, runsAs, files)
-        ? files.map((file) => [baseName(file), { area, component: title }] as const)
+        ? files.map((file) => [basename(file), { area, component: title }] as const)
         : [],
     ),
   );

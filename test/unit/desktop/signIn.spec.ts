@@ -818,36 +818,31 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
         'GDM could not start the session: Failed to execute child process “/usr/bin/gnome-session” (No such file or directory)',
       ],
     ]);
-    expect(verdict(GDM, 'GdmSessionWorker: could not initialize PAM: (error code 28)', 7)).toEqual([
-      [SIGN_IN_FAILURE, 'gdm', 'GDM could not start PAM for a sign-in (error code 28)'],
-    ]);
-    // Its worker's relay of what PAM answered.
-    expect(verdict(GDM, 'GdmSessionWorker: authentication module unavailable', 7)).toEqual([
+    // The worker's word that PAM did not start, and its relay of what PAM answered: [line, title].
+    const told: [string, string][] = [
+      ['could not initialize PAM: (error code 28)', 'GDM could not start PAM for a sign-in (error code 28)'],
       [
-        SIGN_IN_FAILURE,
-        'gdm',
+        'authentication module unavailable',
         'GDM could not check the password: its sign-in steps name a PAM module that did not load',
       ],
-    ]);
-    expect(verdict(GDM, 'GdmSessionWorker: authentication returned 7: Authentication failure', 7)).toEqual([
-      [SIGN_IN_FAILURE, 'gdm', 'GDM refused the sign-in: Authentication failure'],
-    ]);
-    expect(verdict(GDM, 'GdmSessionWorker: user is not authorized to log in: User account has expired', 7)).toEqual([
-      [SIGN_IN_FAILURE, 'gdm', 'GDM refused the sign-in: User account has expired'],
-    ]);
+      ['authentication returned 7: Authentication failure', 'GDM refused the sign-in: Authentication failure'],
+      [
+        'user is not authorized to log in: User account has expired',
+        'GDM refused the sign-in: User account has expired',
+      ],
+    ];
+    for (const [message, title] of told)
+      expect(verdict(GDM, `GdmSessionWorker: ${message}`, 7)).toEqual([[SIGN_IN_FAILURE, 'gdm', title]]);
     expect(verdict(GDM, 'GdmSessionWorker: authentication service had too many retries', 7).length).toBe(1);
     // A fingerprint or smartcard conversation with no finger enrolled or no card, and a cancelled conversation.
     expect(verdict(GDM, 'GdmSessionWorker: authentication service unavailable', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: authentication returned 19: Conversation error', 7)).toEqual([]);
     // The session it started ending in failure; not one ended on purpose.
-    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (status:1)', 7)).toEqual([
-      [SIGN_IN_FAILURE, 'gdm', 'The session GDM started ended with status 1'],
-    ]);
-    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (signal:11)', 7)).toEqual([
-      [SIGN_IN_FAILURE, 'gdm', 'The session GDM started crashed on signal 11'],
-    ]);
-    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (status:0)', 7)).toEqual([]);
-    expect(verdict(GDM, 'GdmSessionWorker: child (pid:2211) done (signal:15)', 7)).toEqual([]);
+    const ended = (how: string) => verdict(GDM, `GdmSessionWorker: child (pid:2211) done (${how})`, 7);
+    expect(ended('status:1')).toEqual([[SIGN_IN_FAILURE, 'gdm', 'The session GDM started ended with status 1']]);
+    expect(ended('signal:11')).toEqual([[SIGN_IN_FAILURE, 'gdm', 'The session GDM started crashed on signal 11']]);
+    expect(ended('status:0')).toEqual([]);
+    expect(ended('signal:15')).toEqual([]);
     // gdm's other debug lines narrate sign-ins that work.
     expect(verdict(gdm, 'GdmManager: session exited with status 0', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: state SESSION_STARTED', 7)).toEqual([]);

@@ -8,6 +8,7 @@
 import { kernelFaultOf } from '../../causes/kernelFault.js';
 import { FAULT_SIGNALS, shortSignalName } from '../../causes/signals.js';
 import {
+  bareProcessName,
   isJournal,
   isKernel,
   isServiceManager,
@@ -48,15 +49,8 @@ const MAX_UNITS = 1024;
 const CORE_FOLLOWS_MS = 5 * 60_000;
 const MAX_PROCESSES = 256;
 
-/**
- * "(resolved)" → "resolved": systemd names a process it has forked but not yet executed after its program, in
- * parentheses; the name is what is inside them, all of it.
- */
-export function programName(comm: string): string {
-  let name = comm.trim();
-  while (name.length > 2 && name.startsWith('(') && name.endsWith(')')) name = name.slice(1, -1).trim();
-  return name;
-}
+/** "(resolved)" → "resolved": the name inside the parentheses systemd puts around a child not yet executed. */
+export const programName = bareProcessName;
 
 function trapReason(trap: string): string {
   switch (trap) {

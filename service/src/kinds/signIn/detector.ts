@@ -8,6 +8,8 @@
 // unit. Their PAM modules speak through pam_syslog as "pam_module(service:type): …", read by that structure. Where
 // a line's level says less than its words (gdm's warnings, the keyring daemon's notices, a journal copied without
 // levels), a sign-in program's own word that something failed counts at any level but debug (ownFailure).
+import { basename } from 'node:path';
+
 import { activationFailureTitle, busActivationFailure } from '../../desktop/busActivation.js';
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
@@ -771,8 +773,8 @@ export class SignInFailureDetector implements Detector {
     const tryEnds = NO_PASSWORD_TRY_ENDS.test(pam[4] ?? '');
     if (tryEnds) this.triedWithoutPassword.set(key, { at, user });
     if (lastTry !== undefined && at > lastTry.at && at - lastTry.at <= RETRY_WINDOW_MS) return { user, again: true };
-    const exe = event.entry.fields._EXE ?? '';
-    return tryEnds && TYPED_PASSWORD_LOCKERS.has(exe.slice(exe.lastIndexOf('/') + 1)) ? { user, again: false } : null;
+    const typedOnly = TYPED_PASSWORD_LOCKERS.has(basename(event.entry.fields._EXE ?? ''));
+    return tryEnds && typedOnly ? { user, again: false } : null;
   }
 
   /** Drops the same program's wait for gkr-pam's unlock where its PAM line says the sign-in is an automatic login. */
