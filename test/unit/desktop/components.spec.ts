@@ -596,6 +596,15 @@ describe('a process the kernel stopped at a fault in a desktop component’s cod
     expect(
       titles(new PrinterProblemDetector(desktopWriters()), kernel(segfault('wireplumber', 'libspa-alsa.so'))),
     ).toEqual([]);
+    // The kernel's words written by a person's program: journald's transport says who wrote them.
+    expect(
+      titles(
+        new SoundUnavailableDetector(desktopWriters()),
+        session('/usr/bin/python3', 'app-gnome-python3-4242.scope', segfault('wireplumber', 'libspa-alsa.so'), {
+          PRIORITY: '3',
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
