@@ -250,9 +250,21 @@ describe('the printer-problem detector', () => {
   });
 
   it('reads the scheduler’s helpers’ lines on the backends and drivers they ran, behind their names', () => {
-    // cups-deviced.c, process_children: "ERROR: [cups-deviced] PID %d (%s) stopped with status %d!".
-    expect(verdict('[cups-deviced] PID 2342 (snmp) stopped with status 1!', 6)).toEqual([
-      ['', 'Printing: snmp exited with status 1'],
+    // cups-deviced.c, process_children: "ERROR: [cups-deviced] PID %d (%s) stopped with status %d!". A backend run to
+    // list devices exits 1 where its way of finding printers is not there (dnssd without Avahi): no job failed.
+    expect(verdict('E [08/Jun/2021:08:57:35 +0200] [cups-deviced] PID 2342 (dnssd) stopped with status 1!', 6)).toEqual(
+      [],
+    );
+    expect(verdict('[cups-deviced] PID 6729 (driverless) stopped with status 1!', 3)).toEqual([]);
+    // cupsd's error line all the same: the kind claims it, and no other kind calls it unrecognised.
+    expect(
+      new PrinterProblemDetector(desktopWriters()).claims(
+        cupsd('[cups-deviced] PID 6729 (driverless) stopped with status 1!', 3),
+      ),
+    ).toBeTrue();
+    // A job's backend exiting so is still told.
+    expect(verdict('[Job 12] PID 2344 (/usr/lib/cups/backend/usb) stopped with status 1.', 3)).toEqual([
+      ['', 'Print job 12: usb exited with status 1'],
     ]);
     expect(verdict('E [12/Mar/2014:10:00:00 +0100] [cups-deviced] PID 2343 (usb) crashed on signal 11!', 6)).toEqual([
       ['', 'Printing: usb crashed on signal 11'],

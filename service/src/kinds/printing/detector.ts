@@ -52,6 +52,13 @@ const PRINTER_PREFIX = /^\[Printer ([^\]\s]+)\] /;
 // cups-deviced.c, cups-driverd.cxx): "[cups-deviced] PID 1234 (snmp) stopped with status 1!". Their lines are the
 // scheduler's own words about the programs they ran.
 const HELPER_PREFIX = /^\[cups-(?:deviced|driverd)\] /;
+// cups-deviced runs every backend with no arguments to list the devices it finds, when a person opens "Add Printer"
+// or runs lpinfo -v, and reports each that exited other than 0: "[cups-deviced] PID 2342 (dnssd) stopped with status
+// 1!". A backend exits 1 there where its way of finding printers is not on this machine (CUPS's dnssd without a
+// DNS-SD daemon, snmp without a socket it may open; cups-filters' driverless where ippfind found nothing, before
+// 1.28.9: OpenPrinting/cups-filters#375): that list lacks its printers, and no job or queue failed. Claimed, quiet; a
+// backend that crashed there is still told.
+const LISTING_EXITED = /^PID \d+ \(.+?\) stopped with status \d+/;
 // printers.c, add_printer_filter: a queue whose driver names a filter that is not installed or may not run, which
 // cupsd stops with the reason "cups-missing-filter-error": 'Filter "hpcups" for printer "HP_LaserJet" not available:
 // No such file or directory'.
@@ -342,6 +349,7 @@ export class PrinterProblemDetector implements Detector {
     const printerLine = job ? null : PRINTER_PREFIX.exec(message);
     const helper = (job ?? printerLine) ? null : HELPER_PREFIX.exec(message);
     const text = message.slice((job ?? printerLine ?? helper)?.[0].length ?? 0);
+    if (helper?.[0] === '[cups-deviced] ' && LISTING_EXITED.test(text)) return [];
     const jobId = job?.[1];
     if (jobId) {
       const queued = QUEUED_ON.exec(text);
