@@ -843,11 +843,45 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(ended('signal:11')).toEqual([[SIGN_IN_FAILURE, 'gdm', 'The session GDM started crashed on signal 11']]);
     expect(ended('status:0')).toEqual([]);
     expect(ended('signal:15')).toEqual([]);
+    // The same end as the daemon's session object and manager relay it, the signal by strsignal's name there.
+    const daemonSaid: [string, string][] = [
+      [
+        "GdmSession: Emitting 'session-exited' signal with exit code '1'",
+        'The session GDM started ended with status 1',
+      ],
+      [
+        "GdmSession: Emitting 'session-died' signal with signal number '6'",
+        'The session GDM started crashed on signal 6',
+      ],
+      ['GdmManager: session exited with status 127', 'The session GDM started ended with status 127'],
+      ['GdmManager: session died with signal Segmentation fault', 'The session GDM started crashed on signal 11'],
+      [
+        "GdmSessionWorker: child '/usr/bin/gnome-session' could not be started: Failed to execute child process (No such file or directory)",
+        'GDM could not start the session: /usr/bin/gnome-session: Failed to execute child process (No such file or directory)',
+      ],
+    ];
+    for (const [message, title] of daemonSaid)
+      expect(verdict(gdm, message, 7))
+        .withContext(message)
+        .toEqual([[SIGN_IN_FAILURE, 'gdm', title]]);
+    expect(verdict(gdm, "GdmSession: Emitting 'session-exited' signal with exit code '0'", 7)).toEqual([]);
+    expect(verdict(gdm, "GdmSession: Emitting 'session-died' signal with signal number '15'", 7)).toEqual([]);
+    expect(verdict(gdm, 'GdmManager: session died with signal Terminated', 7)).toEqual([]);
+    // The login screen's session ending so: GDM starts another, and no login screen stays.
+    expect(verdict(gdm, 'GdmDisplay: Greeter exited: 1', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'login-screen', 'The login screen ended with status 1, and GDM started it again'],
+    ]);
+    expect(verdict(gdm, 'GdmDisplay: Greeter died: 11', 7)).toEqual([
+      [SIGN_IN_FAILURE, 'login-screen', 'The login screen crashed on signal 11, and GDM started it again'],
+    ]);
+    expect(verdict(gdm, 'GdmDisplay: Greeter exited: 0', 7)).toEqual([]);
+    expect(verdict(gdm, 'GdmDisplay: Greeter died: 15', 7)).toEqual([]);
     // gdm's other debug lines narrate sign-ins that work.
     expect(verdict(gdm, 'GdmManager: session exited with status 0', 7)).toEqual([]);
     expect(verdict(GDM, 'GdmSessionWorker: state SESSION_STARTED', 7)).toEqual([]);
     // The same words from a person's program prove nothing.
     expect(verdict(SHELL, 'GdmManager: session failed to start: forged', 7)).toEqual([]);
+    expect(verdict(SHELL, 'GdmDisplay: Greeter exited: 1', 7)).toEqual([]);
   });
 
   it('reads what SDDM’s helper relays of the PAM calls that decide a sign-in, in pam_strerror’s words', () => {

@@ -317,12 +317,42 @@ const GDM_MODULE_MISSING = /^GdmSessionWorker: authentication module unavailable
 // value 1": the session's command failing, the person back at the login screen. A signal counts where it is a crash's
 // (SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV), not the SIGTERM or SIGHUP that ends a session on purpose.
 const GDM_CHILD_FAILED = /^GdmSessionWorker: child \(pid:\d+\) done \((?:status:([1-9]\d*)|signal:(4|6|7|8|11))\)$/;
+// The same end as the daemon relays it (GDM 3.x to 49): the session's "GdmSession: Emitting 'session-exited' signal
+// with exit code '1'" or "'session-died' signal with signal number '11'" (gdm-session.c, on_session_exited), and the
+// manager's "GdmManager: session exited with status 1" or "session died with signal Segmentation fault"
+// (gdm-manager.c, on_user_session_exited and _died, the signal as strsignal(3) names it).
+const GDM_SESSION_ENDED =
+  /^(?:GdmSession: Emitting 'session-(?:exited' signal with exit code '([1-9]\d*)'|died' signal with signal number '(4|6|7|8|11)')|GdmManager: session (?:exited with status ([1-9]\d*)|died with signal (Illegal instruction|Aborted|Bus error|Floating point exception|Segmentation fault)))$/;
+const SIGNAL_NUMBERS: Record<string, string> = {
+  'Illegal instruction': '4',
+  Aborted: '6',
+  'Bus error': '7',
+  'Floating point exception': '8',
+  'Segmentation fault': '11',
+};
+// The login screen's session ending so (gdm-display.c, on_launch_environment_session_exited and _died, GDM 3.x to 49):
+// "GdmDisplay: Greeter exited: 1", "GdmDisplay: Greeter died: 11". GDM then ends the display and starts another, and
+// the person sees no login screen or a blank one in a loop. Not 0, nor the SIGTERM that stops it once someone signed in.
+const GDM_GREETER_ENDED = /^GdmDisplay: Greeter (?:exited: ([1-9]\d*)|died: (4|6|7|8|11))$/;
+// The worker failing to start the session's command at all (gdm-session-worker.c, gdm_session_worker_start_session):
+// "GdmSessionWorker: child '/usr/bin/gnome-session' could not be started: Failed to execute child process …".
+const GDM_CHILD_NOT_STARTED = /^GdmSessionWorker: child '([^']*)' could not be started: (.+)$/s;
+
+/** How a session gdm ran ended in failure, by its status or its crash's signal number, or null. */
+function gdmSessionEnded(message: string): { status?: string; signal?: string } | null {
+  const child = GDM_CHILD_FAILED.exec(message);
+  if (child) return child[1] ? { status: child[1] } : { signal: child[2] ?? '' };
+  const ended = GDM_SESSION_ENDED.exec(message);
+  if (!ended) return null;
+  const status = ended[1] ?? ended[3];
+  return status ? { status } : { signal: ended[2] ?? SIGNAL_NUMBERS[ended[4] ?? ''] ?? '' };
+}
 
 /** gdm's debug word that a sign-in was refused or got no session: its title and how grave, or null. */
 function gdmSignInFailed(
   entry: JournalEntry,
   writer: string | undefined,
-): { title: string; severity: 'info' | 'warning' } | null {
+): { title: string; severity: 'info' | 'warning'; subject?: string } | null {
   if (writer !== 'gdm' || entry.fields._UID !== '0') return null;
   const { message } = entry;
   const session = GDM_SESSION_FAILED.exec(message);
@@ -336,12 +366,28 @@ function gdmSignInFailed(
       title: format(_('GDM could not start PAM for a sign-in (error code {code})'), { code: pam[1] ?? '' }),
       severity: 'warning',
     };
-  const child = GDM_CHILD_FAILED.exec(message);
-  if (child)
+  const notStarted = GDM_CHILD_NOT_STARTED.exec(message);
+  if (notStarted) {
+    const reason = cleanLine(`${notStarted[1] ?? ''}: ${notStarted[2]?.split('\n')[0] ?? ''}`, 160);
+    return { title: format(_('GDM could not start the session: {reason}'), { reason }), severity: 'warning' };
+  }
+  const ended = gdmSessionEnded(message);
+  if (ended)
     return {
-      title: child[1]
-        ? format(_('The session GDM started ended with status {status}'), { status: child[1] })
-        : format(_('The session GDM started crashed on signal {signal}'), { signal: child[2] ?? '' }),
+      title: ended.status
+        ? format(_('The session GDM started ended with status {status}'), { status: ended.status })
+        : format(_('The session GDM started crashed on signal {signal}'), { signal: ended.signal ?? '' }),
+      severity: 'warning',
+    };
+  const greeter = GDM_GREETER_ENDED.exec(message);
+  if (greeter)
+    return {
+      subject: 'login-screen',
+      title: greeter[1]
+        ? format(_('The login screen ended with status {status}, and GDM started it again'), { status: greeter[1] })
+        : format(_('The login screen crashed on signal {signal}, and GDM started it again'), {
+            signal: greeter[2] ?? '',
+          }),
       severity: 'warning',
     };
   if (GDM_MODULE_MISSING.test(message))
@@ -687,7 +733,7 @@ export class SignInFailureDetector implements Detector {
         'warning',
       );
     const gdmFailed = gdmSignInFailed(read.entry, writerName);
-    if (gdmFailed) return this.report(event, 'gdm', gdmFailed.title, gdmFailed.severity);
+    if (gdmFailed) return this.report(event, gdmFailed.subject ?? 'gdm', gdmFailed.title, gdmFailed.severity);
     const verifier = shellVerifierFailure(read.entry, writerName);
     if (verifier)
       return this.report(
