@@ -246,13 +246,21 @@ function transferFailed(rest: string): boolean {
   return errno !== null && !UNLINKED.has(errno.code);
 }
 
+// The driver core's word for a driver that matched its device and could not start it (drivers/base/dd.c): before Linux
+// 5.13 really_probe's pr_warn, "snd_soc_sgtl5000: probe of 4-000a failed with error -5", then call_driver_probe's
+// dev_err, "tas2781-hda i2c-TIAS2781:00: probe with driver tas2781-hda failed with error -2". It leaves unsaid a device
+// that is not there (-ENODEV, -ENXIO) and a probe put off (-EPROBE_DEFER): what it says is the device left without
+// its driver, at whichever level the kernel gave it.
+const DRIVER_NOT_STARTED = /^probe (?:of \S+|with driver \S+) failed with error -\d+/;
+
 /**
- * What the kernel says a device did, whatever level it logged it at: its state, a request it refused, or a probe the
- * driver core still holds back once the boot's probing is over.
+ * What the kernel says a device did, whatever level it logged it at: its state, a request it refused, a driver that
+ * could not start it, or a probe the driver core still holds back once the boot's probing is over.
  */
 function deviceStateIn(driver: string, rest: string): boolean {
   return (
     USBFS_CLAIMED.test(rest) ||
+    DRIVER_NOT_STARTED.test(rest) ||
     probeStillPending(rest) ||
     (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))
   );

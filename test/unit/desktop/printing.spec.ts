@@ -405,6 +405,10 @@ describe('the printer-problem detector', () => {
     expect(titles(kernel("usb 1-3.1: usbfs: interface 0 claimed by usblp while 'usb' sets config #1", '4'))).toEqual([
       "usblp reported a failure: usbfs: interface 0 claimed by usblp while 'usb' sets config #1",
     ]);
+    // The driver core's word that the printer driver could not start its device, a warning before Linux 5.13.
+    expect(titles(kernel('usblp: probe of 1-1:1.0 failed with error -5', '4'))).toEqual([
+      'usblp reported an error: Input/output error (EIO)',
+    ]);
     // The driver's ordinary lines, and another part's interface, are not the printer's.
     // usblp.c's completion handlers log a transfer that ended in error as a warning; not one unlinked on unplug.
     expect(titles(kernel('usblp0: nonzero write bulk status received: -71', '4'))).toEqual([

@@ -431,6 +431,20 @@ describe('the sound-unavailable detector', () => {
     ).toEqual([]);
   });
 
+  it('reads the driver core’s word that a sound driver could not start its device, at whatever level it came', () => {
+    // drivers/base/dd.c: really_probe's pr_warn before Linux 5.13, call_driver_probe's dev_err since.
+    const probe = (message: string, priority: string) =>
+      verdicts(line(WRITERS.kernel, message, 0, { PRIORITY: priority }));
+    expect(probe('sgtl5000: probe of 4-000a failed with error -5', '4')).toEqual([
+      ['sgtl5000', 'sgtl5000 reported an error: Input/output error (EIO)'],
+    ]);
+    expect(probe('tas2781-hda i2c-TIAS2781:00: probe with driver tas2781-hda failed with error -2', '3').length).toBe(
+      1,
+    );
+    // Another part's driver is not sound's.
+    expect(probe('i8042 i8042: probe with driver i8042 failed with error -5', '3')).toEqual([]);
+  });
+
   it('leaves a front end opened with no route, and its error that follows, to the sound server’s state', () => {
     const kernel = (message: string) => line(WRITERS.kernel, message);
     expect(
