@@ -864,6 +864,11 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       expect(verdict(gdm, message, 7))
         .withContext(message)
         .toEqual([[SIGN_IN_FAILURE, 'gdm', title]]);
+    // PAM's session stage refusing, which only the session object's word says.
+    expect(verdict(gdm, "GdmSession: Emitting 'session-start-failed' signal", 7)).toEqual([
+      [SIGN_IN_FAILURE, 'gdm', 'GDM could not open or start the session after the sign-in'],
+    ]);
+    expect(verdict(gdm, "GdmSession: Emitting 'session-opened' signal", 7)).toEqual([]);
     expect(verdict(gdm, "GdmSession: Emitting 'session-exited' signal with exit code '0'", 7)).toEqual([]);
     expect(verdict(gdm, "GdmSession: Emitting 'session-died' signal with signal number '15'", 7)).toEqual([]);
     expect(verdict(gdm, 'GdmManager: session died with signal Terminated', 7)).toEqual([]);

@@ -337,6 +337,12 @@ const GDM_GREETER_ENDED = /^GdmDisplay: Greeter (?:exited: ([1-9]\d*)|died: (4|6
 // The worker failing to start the session's command at all (gdm-session-worker.c, gdm_session_worker_start_session):
 // "GdmSessionWorker: child '/usr/bin/gnome-session' could not be started: Failed to execute child process …".
 const GDM_CHILD_NOT_STARTED = /^GdmSessionWorker: child '([^']*)' could not be started: (.+)$/s;
+// The daemon's session object on its worker failing to open the PAM session or to start the session's command
+// (gdm-session.c, on_opened and on_session_started, GDM 2.30 to 49): "GdmSession: Emitting 'session-start-failed'
+// signal". Where PAM's session stage refused (pam_open_session: a required session module that did not load or said
+// no), no other line of gdm's says so: the manager relays only the start's failure, and the person is back at the
+// login screen.
+const GDM_SESSION_START_FAILED = /^GdmSession: Emitting 'session-start-failed' signal$/;
 
 /** How a session gdm ran ended in failure, by its status or its crash's signal number, or null. */
 function gdmSessionEnded(message: string): { status?: string; signal?: string } | null {
@@ -371,6 +377,8 @@ function gdmSignInFailed(
     const reason = cleanLine(`${notStarted[1] ?? ''}: ${notStarted[2]?.split('\n')[0] ?? ''}`, 160);
     return { title: format(_('GDM could not start the session: {reason}'), { reason }), severity: 'warning' };
   }
+  if (GDM_SESSION_START_FAILED.test(message))
+    return { title: _('GDM could not open or start the session after the sign-in'), severity: 'warning' };
   const ended = gdmSessionEnded(message);
   if (ended)
     return {
