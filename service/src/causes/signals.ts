@@ -11,6 +11,10 @@ export function signalName(number: number): string | undefined {
   return Object.entries(constants.signals).find(([, value]) => value === number)?.[0];
 }
 
+/** A signal's number by its name (11 for "SIGSEGV"), or undefined for a name Linux does not have. */
+export const signalNumber = (name: string): number | undefined =>
+  (constants.signals as Readonly<Record<string, number>>)[name];
+
 /** The name systemd's lines give a signal, without "SIG" ("SEGV" for 11). */
 export const shortSignalName = (number: number) => signalName(number)?.replace(/^SIG/, '');
 
@@ -24,6 +28,9 @@ export const FAULT_SIGNALS: ReadonlySet<string> = new Set([
   'SIGSYS',
   'SIGTRAP',
 ]);
+
+/** Whether a signal's number, as a line gives it, is one of a program's own fault (FAULT_SIGNALS). */
+export const isFaultSignal = (number: string | number) => FAULT_SIGNALS.has(signalName(Number(number)) ?? '');
 
 /** What a signal that ends a process usually means, for the signals a crash or a kill is made of. */
 export const SIGNAL_MEANINGS: Readonly<Record<string, string>> = {

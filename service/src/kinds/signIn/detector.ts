@@ -10,6 +10,7 @@
 // levels), a sign-in program's own word that something failed counts at any level but debug (ownFailure).
 import { basename } from 'node:path';
 
+import { isFaultSignal, signalNumber } from '../../causes/signals.js';
 import { activationFailureTitle, busActivationFailure } from '../../desktop/busActivation.js';
 import { componentFailure, LOGIN_KEYRING_SUBJECT } from '../../desktop/componentFailure.js';
 import { lineLevel, LOG_ERR, programSaysFailed, reportedAtInfoOrGraver } from '../../desktop/componentLines.js';
@@ -243,13 +244,14 @@ function sddmHelperFailure(entry: JournalEntry, writer: string | undefined): str
 // alike: "Session pid=911: Exited with return value 127", "Session pid=5332: Terminated with signal 15". The session
 // child exits with the status of the session's command (src/session-child.c), so a status other than 0 is the
 // session or greeter failing: its command not found (127), Xsession or the greeter giving up. A signal counts where
-// it is a crash's (SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV), not LightDM's own SIGTERM ending a session.
+// it is a program's own fault (causes/signals.ts), not LightDM's own SIGTERM ending a session.
 const LIGHTDM_SESSION_ENDED =
-  /^Session pid=\d+: (?:Exited with return value ([1-9]\d*)|Terminated with signal (?:4|6|7|8|11))$/;
+  /^Session pid=\d+: (?:Exited with return value (?<status>[1-9]\d*)|Terminated with signal (?<signal>\d+))$/;
 
 /** LightDM's word that a session it ran ended in failure, or false. */
 function lightdmSessionFailed(entry: JournalEntry, writer: string | undefined): boolean {
-  return writer === 'lightdm' && entry.fields._UID === '0' && LIGHTDM_SESSION_ENDED.test(entry.message);
+  if (writer !== 'lightdm' || entry.fields._UID !== '0') return false;
+  return endedInFailure(LIGHTDM_SESSION_ENDED.exec(entry.message)) !== null;
 }
 
 // gnome-session's word that the session it runs cannot go on (gsm-manager.c, 2.x to 49): a component the session
@@ -314,26 +316,32 @@ const GDM_TOO_MANY_RETRIES = /^GdmSessionWorker: authentication service had too 
 const GDM_MODULE_MISSING = /^GdmSessionWorker: authentication module unavailable$/;
 // Its worker's word on how the session it started ended (session_worker_child_watch, GDM 2.20 to 49), the greeter's
 // or the person's alike: "GdmSessionWorker: child (pid:2211) done (status:1)", as LightDM's "Exited with return
-// value 1": the session's command failing, the person back at the login screen. A signal counts where it is a crash's
-// (SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGSEGV), not the SIGTERM or SIGHUP that ends a session on purpose.
-const GDM_CHILD_FAILED = /^GdmSessionWorker: child \(pid:\d+\) done \((?:status:([1-9]\d*)|signal:(4|6|7|8|11))\)$/;
+// value 1": the session's command failing, the person back at the login screen. A signal counts where it is a
+// program's own fault, not the SIGTERM or SIGHUP that ends a session on purpose.
+const GDM_CHILD_DONE =
+  /^GdmSessionWorker: child \(pid:\d+\) done \((?:status:(?<status>[1-9]\d*)|signal:(?<signal>\d+))\)$/;
 // The same end as the daemon relays it (GDM 3.x to 49): the session's "GdmSession: Emitting 'session-exited' signal
 // with exit code '1'" or "'session-died' signal with signal number '11'" (gdm-session.c, on_session_exited), and the
 // manager's "GdmManager: session exited with status 1" or "session died with signal Segmentation fault"
 // (gdm-manager.c, on_user_session_exited and _died, the signal as strsignal(3) names it).
-const GDM_SESSION_ENDED =
-  /^(?:GdmSession: Emitting 'session-(?:exited' signal with exit code '([1-9]\d*)'|died' signal with signal number '(4|6|7|8|11)')|GdmManager: session (?:exited with status ([1-9]\d*)|died with signal (Illegal instruction|Aborted|Bus error|Floating point exception|Segmentation fault)))$/;
-const SIGNAL_NUMBERS: Record<string, string> = {
-  'Illegal instruction': '4',
-  Aborted: '6',
-  'Bus error': '7',
-  'Floating point exception': '8',
-  'Segmentation fault': '11',
+const GDM_SESSION_OBJECT_ENDED =
+  /^GdmSession: Emitting 'session-(?:exited' signal with exit code '(?<status>[1-9]\d*)'|died' signal with signal number '(?<signal>\d+)')$/;
+const GDM_MANAGER_SESSION_ENDED =
+  /^GdmManager: session (?:exited with status (?<status>[1-9]\d*)|died with signal (?<signalWords>.+))$/;
+// strsignal(3)'s words for the signals of a program's own fault.
+const STRSIGNAL_NAMES: Readonly<Record<string, string>> = {
+  'Segmentation fault': 'SIGSEGV',
+  Aborted: 'SIGABRT',
+  'Bus error': 'SIGBUS',
+  'Floating point exception': 'SIGFPE',
+  'Illegal instruction': 'SIGILL',
+  'Bad system call': 'SIGSYS',
+  'Trace/breakpoint trap': 'SIGTRAP',
 };
 // The login screen's session ending so (gdm-display.c, on_launch_environment_session_exited and _died, GDM 3.x to 49):
 // "GdmDisplay: Greeter exited: 1", "GdmDisplay: Greeter died: 11". GDM then ends the display and starts another, and
 // the person sees no login screen or a blank one in a loop. Not 0, nor the SIGTERM that stops it once someone signed in.
-const GDM_GREETER_ENDED = /^GdmDisplay: Greeter (?:exited: ([1-9]\d*)|died: (4|6|7|8|11))$/;
+const GDM_GREETER_ENDED = /^GdmDisplay: Greeter (?:exited: (?<status>[1-9]\d*)|died: (?<signal>\d+))$/;
 // The worker failing to start the session's command at all (gdm-session-worker.c, gdm_session_worker_start_session):
 // "GdmSessionWorker: child '/usr/bin/gnome-session' could not be started: Failed to execute child process …".
 const GDM_CHILD_NOT_STARTED = /^GdmSessionWorker: child '([^']*)' could not be started: (.+)$/s;
@@ -344,15 +352,22 @@ const GDM_CHILD_NOT_STARTED = /^GdmSessionWorker: child '([^']*)' could not be s
 // login screen.
 const GDM_SESSION_START_FAILED = /^GdmSession: Emitting 'session-start-failed' signal$/;
 
-/** How a session gdm ran ended in failure, by its status or its crash's signal number, or null. */
-function gdmSessionEnded(message: string): { status?: string; signal?: string } | null {
-  const child = GDM_CHILD_FAILED.exec(message);
-  if (child) return child[1] ? { status: child[1] } : { signal: child[2] ?? '' };
-  const ended = GDM_SESSION_ENDED.exec(message);
-  if (!ended) return null;
-  const status = ended[1] ?? ended[3];
-  return status ? { status } : { signal: ended[2] ?? SIGNAL_NUMBERS[ended[4] ?? ''] ?? '' };
+/**
+ * A session's end, as a display manager's line matched above gives it, where it is a failure: a status other than 0,
+ * or a signal of the program's own fault by its number or strsignal's words; null where it ended well or on purpose.
+ */
+function endedInFailure(match: RegExpExecArray | null): { status: string } | { signal: string } | null {
+  const { status, signal, signalWords } = match?.groups ?? {};
+  if (status !== undefined) return { status };
+  const number = signal ?? String(signalNumber(STRSIGNAL_NAMES[signalWords ?? ''] ?? '') ?? '');
+  return isFaultSignal(number) ? { signal: number } : null;
 }
+
+/** How a session gdm ran ended in failure, by the worker's, the session object's or the manager's word, or null. */
+const gdmSessionEnded = (message: string) =>
+  endedInFailure(
+    GDM_CHILD_DONE.exec(message) ?? GDM_SESSION_OBJECT_ENDED.exec(message) ?? GDM_MANAGER_SESSION_ENDED.exec(message),
+  );
 
 /** gdm's debug word that a sign-in was refused or got no session: its title and how grave, or null. */
 function gdmSignInFailed(
@@ -382,20 +397,20 @@ function gdmSignInFailed(
   const ended = gdmSessionEnded(message);
   if (ended)
     return {
-      title: ended.status
-        ? format(_('The session GDM started ended with status {status}'), { status: ended.status })
-        : format(_('The session GDM started crashed on signal {signal}'), { signal: ended.signal ?? '' }),
+      title:
+        'status' in ended
+          ? format(_('The session GDM started ended with status {status}'), ended)
+          : format(_('The session GDM started crashed on signal {signal}'), ended),
       severity: 'warning',
     };
-  const greeter = GDM_GREETER_ENDED.exec(message);
+  const greeter = endedInFailure(GDM_GREETER_ENDED.exec(message));
   if (greeter)
     return {
       subject: 'login-screen',
-      title: greeter[1]
-        ? format(_('The login screen ended with status {status}, and GDM started it again'), { status: greeter[1] })
-        : format(_('The login screen crashed on signal {signal}, and GDM started it again'), {
-            signal: greeter[2] ?? '',
-          }),
+      title:
+        'status' in greeter
+          ? format(_('The login screen ended with status {status}, and GDM started it again'), greeter)
+          : format(_('The login screen crashed on signal {signal}, and GDM started it again'), greeter),
       severity: 'warning',
     };
   if (GDM_MODULE_MISSING.test(message))
