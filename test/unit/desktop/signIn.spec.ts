@@ -573,7 +573,7 @@ describe('the sign-in-failure detector', () => {
     expect(seen(refused, LIGHTDM, 'gkr-pam: the password for the login keyring was invalid.', 0)).toEqual(locked);
   });
 
-  it('reads libpam’s own word that a sign-in program’s stack can let no one in; a module that did not load stays quiet', () => {
+  it('reads libpam’s own word that a sign-in program’s stack can let no one in, or lacks one of Linux-PAM’s own modules; another package’s stays quiet', () => {
     const swaylock: Writer = { comm: 'swaylock', exe: '/usr/bin/swaylock', uid: 1000, unit: 'session-2.scope' };
     expect(verdict(swaylock, "PAM no modules loaded for `swaylock' service", 3)).toEqual([
       [
@@ -595,12 +595,43 @@ describe('the sign-in-failure detector', () => {
         'The password could not be checked: PAM _pam_load_conf_file: unable to open config for system-auth',
       ],
     ]);
-    // An optional module missing: the stack goes on without it.
+    // libaudit refused the call's record: libpam fails the call itself (PAM_SYSTEM_ERR).
+    expect(verdict(GDM, 'PAM audit_log_acct_message() failed: Connection refused', 2)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm',
+        'The password could not be checked: PAM audit_log_acct_message() failed: Connection refused',
+      ],
+    ]);
+    // Another package's module missing: the stack names it as optional and goes on without it.
     expect(verdict(swaylock, 'PAM unable to dlopen(pam_kwallet5.so): cannot open shared object file', 3)).toEqual([]);
     expect(verdict(swaylock, 'PAM adding faulty module: pam_kwallet5.so', 3)).toEqual([]);
+    expect(verdict(GDM, 'PAM adding faulty module: /usr/lib64/security/pam_gnome_keyring.so', 3)).toEqual([]);
+    // One of Linux-PAM's own, which comes with libpam itself: PAM upgraded past the stack's configuration.
+    const login: Writer = { comm: 'login', exe: '/usr/bin/login', unit: 'getty@tty1.service', uid: 0 };
+    const tally = 'PAM adding faulty module: /usr/lib/security/pam_tally.so';
+    const named = 'PAM could not load its own module pam_tally, which a sign-in’s configuration names';
+    expect(verdict(login, tally, 3)).toEqual([[SIGN_IN_FAILURE, 'pam_tally', named]]);
+    expect(
+      verdict(
+        swaylock,
+        'PAM unable to dlopen(/usr/lib/security/pam_unix.so): /usr/lib/libc.so.6: version `GLIBC_2.38’ not found',
+        3,
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'pam_unix',
+        'PAM could not load its own module pam_unix, which a sign-in’s configuration names',
+      ],
+    ]);
+    // Nor a module Linux-PAM builds only with SELinux, nor at debug, nor in sudo's stack.
+    expect(verdict(GDM, 'PAM adding faulty module: /usr/lib/security/pam_selinux.so', 3)).toEqual([]);
+    expect(verdict(login, tally, 7)).toEqual([]);
     // Another program's PAM: sudo's stack is auth-failures'.
     const sudo: Writer = { comm: 'sudo', exe: '/usr/bin/sudo', uid: 0, unit: 'session-2.scope' };
     expect(verdict(sudo, "PAM no modules loaded for `sudo' service", 3)).toEqual([]);
+    expect(verdict(sudo, tally, 3)).toEqual([]);
   });
 
   it('reads the lock screens that run PAM themselves by their installed programs: vlock as the person, physlock as root', () => {

@@ -176,10 +176,40 @@ const PAM_OWN_MODULE = /^(?:pam_[\w-]+\(|gkr-pam: )/;
 // /etc/pam.conf" (no configuration at all: PAM_ABORT), "_pam_load_conf_file: unable to open config for system-auth"
 // (a file the stack includes is not there: pam_handlers.c puts a handler that must fail, with the control "bad", in
 // its place), "audit_open() failed: …" (the audit socket refused where the kernel has audit: PAM_SYSTEM_ERR on every
-// call, by design). Not a module that did not load ("unable to dlopen", "adding faulty module"): the stack goes on
-// without an optional one, as sign-ins that work log it.
+// call, by design), "audit_log_acct_message() failed: …" (libaudit refused the call's record for another reason than
+// EPERM: pam_audit.c fails the call itself with PAM_SYSTEM_ERR, and logs nothing where it does not). A module that
+// did not load is read below by whose module it is.
 const LIBPAM_REFUSES_ALL =
-  /^PAM (?:no modules loaded for `[^']*' service|_pam_init_handlers: could not open \S+|_pam_load_conf_file: unable to open config for \S+|audit_open\(\) failed: .+)$/;
+  /^PAM (?:no modules loaded for `[^']*' service|_pam_init_handlers: could not open \S+|_pam_load_conf_file: unable to open config for \S+|audit_(?:open|log_acct_message)\(\) failed: .+)$/;
+// libpam's word that a module the service's stack names did not load (pam_handlers.c: "PAM unable to dlopen(…): …",
+// then "PAM adding faulty module: …"; the stack calls a failing handler in its place, PAM_MODULE_UNKNOWN).
+const MODULE_NOT_LOADED = /^PAM (?:unable to dlopen\(([^)]+)\): .+|adding faulty module: (\S+))$/;
+// Linux-PAM's own modules, each its tree has shipped: they come in libpam's own package (Debian's libpam-modules,
+// Fedora's and Arch's pam), so a sign-in's stack naming one that does not load is PAM and its configuration out of
+// step: an upgrade past a module the stack still names (pam_cracklib, pam_tally and pam_tally2 left in 1.5.0,
+// pam_lastlog is not built since 1.5.3), or the module broken against the libraries; where the stack requires it, no
+// one signs in. Not another package's module (KDE's wallet, ecryptfs, the keyring's): stacks name those as optional
+// and go on where their package is not installed, as sign-ins that work log it. Nor the modules Linux-PAM builds only
+// where the system has SELinux or the audit system (pam_selinux, pam_sepermit, pam_tty_audit).
+const LINUX_PAM_MODULES = new Set(
+  (
+    'access canonicalize_user cracklib debug deny echo env exec faildelay faillock filter ftp group issue keyinit ' +
+    'lastlog limits listfile localuser loginuid mail mkhomedir motd namespace nologin permit pwdb pwhistory radius ' +
+    'rhosts rhosts_auth rootok securetty setquota shells stress succeed_if tally tally2 time timestamp umask unix ' +
+    'userdb usertype warn wheel xauth'
+  )
+    .split(' ')
+    .map((name) => `pam_${name}`),
+);
+
+/** The Linux-PAM module a libpam line says did not load, or null. */
+function linuxPamModuleNotLoaded(text: string): string | null {
+  const match = MODULE_NOT_LOADED.exec(text);
+  const path = match?.[1] ?? match?.[2];
+  const module = path === undefined ? undefined : basename(path).replace(/\.so$/, '');
+  return module !== undefined && LINUX_PAM_MODULES.has(module) ? module : null;
+}
+
 /** The subject of a login keyring that stayed locked (playbook.ts explains it). */
 export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 // PAM's stages that decide whether the person gets in: a module's error there refuses the sign-in, whatever its
@@ -475,7 +505,8 @@ const GREETER_TEARDOWN_MS = 60_000;
 
 interface Failure {
   subject: string;
-  what: 'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check' | 'autologin';
+  what:
+    'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check' | 'autologin' | 'module';
   /** For 'check' and 'no-session': the helper's or the module's own line, which says why. */
   line?: string;
 }
@@ -588,6 +619,8 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
   if (LIBPAM_REFUSES_ALL.test(entry.message) && reportedAtInfoOrGraver(entry))
     return { subject: writer, what: 'check', line: entry.message };
+  const module = reportedAtInfoOrGraver(entry) ? linuxPamModuleNotLoaded(entry.message) : null;
+  if (module) return { subject: module, what: 'module' };
   return pamFailure(entry, writer);
 }
 
@@ -666,6 +699,10 @@ function title(failure: Failure): string {
     case 'autologin':
       return format(_('Automatic login was refused for {user}: the sign-in asked for a password'), {
         user: shownName(failure.subject),
+      });
+    case 'module':
+      return format(_('PAM could not load its own module {module}, which a sign-in’s configuration names'), {
+        module: failure.subject,
       });
     case 'no-session':
       return format(_('Signing in could not start a session: {line}'), { line: cleanLine(failure.line ?? '', 160) });
@@ -794,8 +831,8 @@ export class SignInFailureDetector implements Detector {
       return this.report(event, failure.subject, title(failure), failure.what === 'password' ? 'info' : 'warning');
     // The sign-in programs' other errors: those that name their cause (fprintd's D-Bus errors, the keyring's device
     // errors), and any of the program's own at err or worse (gdm's, the keyring daemon's, homed's): signing in is
-    // their one job. PAM's lines in them are read above by PAM's structure, and libpam's own about loading a module
-    // or reading its configuration are logged on sign-ins that work.
+    // their one job. PAM's lines in them are read above by PAM's structure; libpam's others, about another package's
+    // module or reading its configuration, are logged on sign-ins that work.
     const other = componentFailure('sign-in', read.entry, this.writers);
     const writer = this.writers.provenWriter(event.entry);
     const own = writer?.area === 'sign-in';
