@@ -616,6 +616,26 @@ describe('the sound-unavailable detector', () => {
         .toEqual([]);
   });
 
+  it('reads PipeWire’s ALSA card layer finding a card’s UCM profile at odds with the card, not its first try at debug', () => {
+    const title = (device: string) =>
+      `The ALSA UCM profile of ${device} does not match the card: some of its inputs or outputs are missing`;
+    const cases: [string, string][] = [
+      [
+        'spa.alsa: Error in ALSA UCM profile for _ucm0007.hw:USB,0 (HiFi: Direct 2: source): CaptureChannels=20 > avail 18',
+        '_ucm0007.hw:USB,0',
+      ],
+      ['spa.alsa: Errors in ALSA UCM profile for card Scarlett 18i20', 'Scarlett 18i20'],
+    ];
+    for (const [message, device] of cases)
+      expect(verdicts(line(WRITERS.wireplumber, message, 0, { PRIORITY: '5' })))
+        .withContext(message)
+        .toEqual([[device, title(device)]]);
+    expect(verdicts(line(WRITERS.wireplumber, cases[0]![0], 0, { PRIORITY: '7' }))).toEqual([]);
+    expect(
+      verdicts(line(WRITERS.wireplumber, 'mod.foo: Errors in ALSA UCM profile for card X', 0, { PRIORITY: '5' })),
+    ).toEqual([]);
+  });
+
   it('leaves a sound server’s call that the bus answered for a peer that is not there or did not answer', () => {
     // PulseAudio asking BlueZ at its start, at err: BlueZ's matter, and the session's sound plays.
     const noReply = line(

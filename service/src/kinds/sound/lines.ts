@@ -19,6 +19,7 @@ import {
   pendingProbeReason,
   probeDeferred,
   probeStillPending,
+  reportedAtInfoOrGraver,
 } from '../../desktop/componentLines.js';
 import { kernelText } from '../../findings/detectors/journal.js';
 import { _, format } from '../../i18n.js';
@@ -155,6 +156,13 @@ const ALSA_FACTORY_FAILED =
   /^(?:[\w-]+: )?(?:SPA handle '(api\.alsa\.[\w.-]+)' could not be loaded\b|Failed to create '(api\.alsa\.[\w.-]+)' device$|PipeWire's ALSA SPA plugin is missing or broken\b)/;
 /** The monitor that enumerates the cards, which the plugin's own notice is about. */
 const ALSA_MONITOR = 'api.alsa.enum.udev';
+// PipeWire's ALSA card layer (spa/plugins/alsa/acp: alsa-ucm.c, acp.c) checking a card's UCM configuration against
+// what the card has: a device whose channels the card does not have ("Error in ALSA UCM profile for
+// _ucm0007.hw:USB,0 (HiFi: Direct 2: source): CaptureChannels=20 > avail 18"), then for the card "Errors in ALSA UCM
+// profile for card Scarlett 18i20", when it marks the card "[ALSA UCM error]" in its description: some of the card's
+// inputs or outputs are connected nowhere. Notices, at whatever level the session manager's writer gave them; not its
+// first try's debug line, before it opens the device again with every channel it has.
+const UCM_PROFILE_ERRORS = /^Errors? in ALSA UCM profile for (?:card (.+)|(\S+) \(.+)$/;
 
 function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | null {
   if (streamWithoutDevice(entry.message)) return { title: _('No sound device was found for a stream') };
@@ -175,6 +183,19 @@ function pipewireProblem(program: string, entry: JournalEntry): DeviceProblem | 
       title: format(_('WirePlumber could not set up sound cards: PipeWire’s ALSA device {factory} did not start'), {
         factory: device,
       }),
+    };
+  }
+  const ucm = (!topic || topic === 'spa.alsa') && reportedAtInfoOrGraver(entry) ? UCM_PROFILE_ERRORS.exec(rest) : null;
+  if (ucm) {
+    const device = cleanLine(ucm[1] ?? ucm[2] ?? '', 80);
+    return {
+      device,
+      title: format(
+        _('The ALSA UCM profile of {device} does not match the card: some of its inputs or outputs are missing'),
+        {
+          device,
+        },
+      ),
     };
   }
   const open = OPEN_FAILED.exec(rest) ?? CONTROL_OPEN.exec(rest);
