@@ -528,6 +528,8 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
     units: [
       'lxdm.service',
       'greetd.service',
+      // COSMIC's greeter runs greetd as its own unit (pop-os/cosmic-greeter's debian/cosmic-greeter.service).
+      'cosmic-greeter.service',
       'ly.service',
       /^ly@[\w.-]+\.service$/,
       'slim.service',

@@ -344,6 +344,47 @@ describe('the sign-in-failure detector', () => {
     ).toEqual([]);
   });
 
+  it('reads pam_unix readying its helper for a caller that is not root by its level, not its words', () => {
+    const setuid = 'pam_unix(xscreensaver:account): setuid failed: Operation not permitted';
+    const locker: Writer = {
+      comm: 'xscreensaver-au',
+      exe: '/usr/lib/xscreensaver/xscreensaver-auth',
+      unit: 'session-1.scope',
+      uid: 1000,
+    };
+    // Linux-PAM 1.6.0 and later: a debug line, unix_chkpwd's verdict follows; copied without its level, no refusal.
+    expect(verdict(locker, setuid, 6)).toEqual([]);
+    expect(verdict(locker, setuid, 7)).toEqual([]);
+    // Linux-PAM 1.5.3 logged it at err and ended the stage.
+    expect(verdict(locker, setuid, 3)).toHaveSize(1);
+    // A root caller's ends the stage in every version.
+    expect(verdict(GDM, 'pam_unix(gdm-password:account): setuid failed: Operation not permitted', 6)).toHaveSize(1);
+  });
+
+  it('reads PAM’s fallback stack answering a sign-in service that has no configuration of its own', () => {
+    const SDDM_HELPER: Writer = {
+      comm: 'sddm-helper',
+      exe: '/usr/lib/sddm/sddm-helper',
+      unit: 'sddm.service',
+      uid: 0,
+    };
+    const warned =
+      'pam_warn(sddm-greeter:auth): function=[pam_sm_authenticate] flags=0 service=[sddm-greeter] terminal=[<unknown>] ' +
+      'user=[sddm] ruser=[<unknown>] rhost=[<unknown>]';
+    expect(verdict(SDDM_HELPER, warned, 5)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'sddm-greeter',
+        'The sign-in service sddm-greeter has no PAM configuration of its own: PAM’s fallback stack (pam_warn) answered it',
+      ],
+    ]);
+    // Not a stage every sign-in passes after the decision, nor at debug, nor another program's stack.
+    expect(verdict(SDDM_HELPER, warned.replace(':auth)', ':session)'), 5)).toEqual([]);
+    expect(verdict(SDDM_HELPER, warned, 7)).toEqual([]);
+    const sudo: Writer = { comm: 'sudo', exe: '/usr/bin/sudo', uid: 0, unit: 'session-2.scope' };
+    expect(verdict(sudo, warned.replaceAll('sddm-greeter', 'sudo'), 5)).toEqual([]);
+  });
+
   it('takes the keyring daemon’s own word that the sign-in password did not open the login keyring', () => {
     const KEYRING: Writer = {
       comm: 'gnome-keyring-d',
@@ -1085,6 +1126,16 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
     expect(verdict(greetd, 'pam_unix(greetd:session): session opened for user alice(uid=1000) by (uid=0)', 6)).toEqual(
       [],
     );
+    // COSMIC's greeter runs greetd as its own unit (fsvm88/cosmic-overlay#15).
+    expect(
+      verdict({ ...greetd, unit: 'cosmic-greeter.service' }, "error: PAM 'cosmic-greeter' service missing", 6),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'display-manager',
+        "the display manager reported a failure: error: PAM 'cosmic-greeter' service missing",
+      ],
+    ]);
     const lxdm: Writer = { comm: 'lxdm-binary', exe: '/usr/sbin/lxdm-binary', unit: 'lxdm.service', uid: 0 };
     expect(
       verdict(

@@ -221,6 +221,16 @@ const DECIDING_STAGES = new Set(['auth', 'account']);
 // user slice") is the session not made, and the desktop does not start. Not its closing one ("Failed to release
 // session: …").
 const SESSION_MAKER = 'pam_systemd';
+// pam_unix's account stage readying unix_chkpwd for a caller that is not root (pam_unix_acct.c): "setuid failed:
+// Operation not permitted". Since Linux-PAM 1.6.0 (linux-pam#757) it logs that at debug and goes on, the helper's
+// own verdict following; only a root caller's, at err, ends the stage. Its words alone, where a journal was copied
+// without levels, are no refusal from a process that is not root.
+const HELPER_SETUID = /^setuid failed\b/;
+// pam_warn, which logs each call it gets at notice ("function=[pam_sm_authenticate] flags=0 service=[sddm-greeter] …",
+// modules/pam_warn): the distributions put it in PAM's fallback stack, "other" (Fedora's, Arch's, Gentoo's: pam_deny
+// and pam_warn), which runs for a service that has no configuration of its own and refuses every call. At a stage that
+// decides the sign-in, the sign-in's service has no stack and no one gets in.
+const FALLBACK_WARNING = 'pam_warn';
 const RELEASING = /\brelease\b/i;
 // unix_chkpwd (pam_unix's unix_chkpwd.c, passverify.c) has one job, and logs only where it could not do it:
 // "password check failed for user (alice)", "could not obtain user info (alice)" where the user database did not
@@ -506,7 +516,17 @@ const GREETER_TEARDOWN_MS = 60_000;
 interface Failure {
   subject: string;
   what:
-    'password' | 'locked' | 'keyring' | 'wallet' | 'home' | 'session' | 'no-session' | 'check' | 'autologin' | 'module';
+    | 'password'
+    | 'locked'
+    | 'keyring'
+    | 'wallet'
+    | 'home'
+    | 'session'
+    | 'no-session'
+    | 'check'
+    | 'autologin'
+    | 'module'
+    | 'fallback';
   /** For 'check' and 'no-session': the helper's or the module's own line, which says why. */
   line?: string;
 }
@@ -543,10 +563,13 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // At a deciding stage, a module's error, or its own word that something failed or erred at any level but debug
   // (pam_sss's "Request to sssd failed", pam_fprintd's "failed to claim device" and "Error waiting for events: 4",
   // which it logs at err: a journal pasted without levels keeps the words).
+  const helperSetup = module === 'pam_unix' && HELPER_SETUID.test(text) && entry.fields._UID !== '0';
   const decidingFailure =
     DECIDING_STAGES.has(stage) &&
     ((level !== undefined && level <= LOG_ERR) ||
-      (reportedAtInfoOrGraver(entry) && (programSaysFailed(text) || saysErrorOrRefusal(text))));
+      (reportedAtInfoOrGraver(entry) && !helperSetup && (programSaysFailed(text) || saysErrorOrRefusal(text))));
+  if (module === FALLBACK_WARNING && DECIDING_STAGES.has(stage) && reportedAtInfoOrGraver(entry))
+    return { subject: service, what: 'fallback' };
   // Only in a proven sign-in program: another root program running a sign-in service (JupyterHub's "login") inside a
   // session is refused a second one, and goes on.
   if (host !== '' && module === SESSION_MAKER && stage === 'session' && level !== undefined && level <= LOG_ERR)
@@ -700,6 +723,16 @@ function title(failure: Failure): string {
       return format(_('Automatic login was refused for {user}: the sign-in asked for a password'), {
         user: shownName(failure.subject),
       });
+    case 'fallback':
+      // Translators: {service} is a PAM service, the name of a sign-in's configuration ("sddm-greeter").
+      return format(
+        _(
+          'The sign-in service {service} has no PAM configuration of its own: PAM’s fallback stack (pam_warn) answered it',
+        ),
+        {
+          service: failure.subject,
+        },
+      );
     case 'module':
       return format(_('PAM could not load its own module {module}, which a sign-in’s configuration names'), {
         module: failure.subject,
