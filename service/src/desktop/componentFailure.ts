@@ -253,6 +253,13 @@ function transferFailed(rest: string): boolean {
 // its driver, at whichever level the kernel gave it.
 const DRIVER_NOT_STARTED = /^probe (?:of \S+|with driver \S+) failed with error -\d+/;
 
+// A USB audio device refusing what the driver asked of it to play or record (sound/usb: clock.c's "1:1: cannot set
+// freq 48000 to ep 0x3", since 5.x "cannot set freq 48000 (v2/v3): err -32"; endpoint.c's and pcm.c's "2:1:
+// usb_set_interface failed (-71)"), each usb_audio_err: the stream does not run at that rate or setting. Not the same
+// call failing because the device was unplugged (ENODEV, ESHUTDOWN), nor "cannot get freq", a warning about devices
+// that do not answer a read of their rate and play.
+const USB_AUDIO_REFUSED = /^\d+:\d+(?::\d+)?: (?:cannot set freq \d+|usb_set_interface failed \(-(?!19\)|108\))\d+\))/;
+
 /**
  * What the kernel says a device did, whatever level it logged it at: its state, a request it refused, a driver that
  * could not start it, or a probe the driver core still holds back once the boot's probing is over.
@@ -260,6 +267,7 @@ const DRIVER_NOT_STARTED = /^probe (?:of \S+|with driver \S+) failed with error 
 function deviceStateIn(driver: string, rest: string): boolean {
   return (
     USBFS_CLAIMED.test(rest) ||
+    (driver === USB_AUDIO_DRIVER && USB_AUDIO_REFUSED.test(rest)) ||
     DRIVER_NOT_STARTED.test(rest) ||
     probeStillPending(rest) ||
     (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))

@@ -253,6 +253,20 @@ describe('a desktop component’s line', () => {
     ).toBeNull();
     // A kernel sound driver's error that says an operation failed; its firmware loader's try alone is no failure.
     expect(failure('sound', kernel('usb 1-2.4: 1:1: cannot set freq 48000 to ep 0x1'))?.raise).toBeTrue();
+    // A USB audio device refusing the rate or the interface setting asked of it, at whatever level a copy kept; not
+    // the same call on a device unplugged, nor a read of its rate that it does not answer (a warning, and it plays).
+    for (const refused of [
+      'usb 1-1: 1:1: cannot set freq 48000 to ep 0x3',
+      'usb 3-2: 2:1: cannot set freq 44100 (v2/v3): err -32',
+      'usb 3-9: 1:1: usb_set_interface failed (-71)',
+    ])
+      expect(failure('sound', kernel(refused, '6'))?.raise)
+        .withContext(refused)
+        .toBeTrue();
+    for (const quiet of ['usb 3-9: 1:1: usb_set_interface failed (-19)', 'usb 1-1: 2:1: cannot get freq at ep 0x82'])
+      expect(failure('sound', kernel(quiet, '6'))?.raise ?? false)
+        .withContext(quiet)
+        .toBeFalse();
     // A USB device's errno is the USB core's, whose name says something else (-28: no bandwidth, not no space): its
     // own words are the title.
     expect(failure('sound', kernel('usb 1-1.1: cannot submit urb 0, error -28: not enough bandwidth'))).toEqual(
