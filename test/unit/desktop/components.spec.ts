@@ -1132,9 +1132,20 @@ describe('the states people meet', () => {
       expect(titles(detector, kernel(line, '6')).map(([, , title]) => title?.split(':')[0]))
         .withContext(line)
         .toEqual([`The hardware clock ${clock} does not keep the time`]);
-    expect(titles(detector, kernel('acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock'))).toEqual([
-      [CLOCK_UNSYNCHRONISED, 'clock', 'acpi-tad reported a failure: hctosys: unable to read the hardware clock'],
-    ]);
+    // The RTC class finding a clock it could not read, at whatever level a copy kept (a dev_err).
+    for (const [line, clock] of [
+      ['acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock', 'ACPI000E:00'],
+      ['rtc-efi rtc-efi.0: hctosys: unable to read the hardware clock', 'rtc-efi.0'],
+    ])
+      expect(titles(detector, kernel(line, '6')))
+        .withContext(line)
+        .toEqual([
+          [
+            CLOCK_UNSYNCHRONISED,
+            'clock',
+            `The hardware clock ${clock} could not be read at boot: the system time was not set from it`,
+          ],
+        ]);
     // hctosys finding no clock to set the time from: its own prefix, and before Linux 3.17 its source file's.
     for (const line of [
       '[    1.726560] hctosys: unable to open rtc device (rtc0)',

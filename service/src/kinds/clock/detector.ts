@@ -93,6 +93,9 @@ const RTC_SET_TO = /\bsetting system clock to (\d{4})-\d\d-\d\d[T ]/;
 // hctosys finding no clock to set the time from at boot (hctosys.c; at info since Linux 3.17, as a machine without a
 // real-time clock prints it): "hctosys: unable to open rtc device (rtc0)".
 const HCTOSYS_NO_CLOCK = /^unable to open rtc device \((rtc\d+)\)/;
+// hctosys finding a clock it could not read (rtc/class.c, rtc_hctosys, a dev_err; hctosys.c before Linux 3.17): "rtc-efi
+// rtc-efi.0: hctosys: unable to read the hardware clock". The clock is there and the time was not set from it.
+const HCTOSYS_UNREADABLE = /^hctosys: unable to read the hardware clock\b/;
 // The RTC class registering a clock (class.c): "rtc-ds1307 1-0068: registered as rtc0", before 5.0 "rtc-pl031
 // fff35000.rtc: rtc core: registered pl031 as rtc0".
 const RTC_REGISTERED = /\bregistered (?:\S+ )?as (rtc\d+)\b/;
@@ -347,6 +350,14 @@ export class ClockDetector implements Detector {
         format(_('The hardware clock {clock} could not be started: {reason}'), {
           clock: rtc.driver,
           reason: cleanLine(rtc.rest, 120),
+        }),
+      );
+    if (HCTOSYS_UNREADABLE.test(rtc.rest))
+      return this.report(
+        event,
+        CLOCK_SUBJECT,
+        format(_('The hardware clock {clock} could not be read at boot: the system time was not set from it'), {
+          clock: rtc.device || rtc.driver,
         }),
       );
     if (RTC_INVALID.test(rtc.rest))
