@@ -169,12 +169,15 @@ describe('the no-space detector', () => {
     }
   });
 
-  it('stays silent on quotas and on kernel tables that are full, not disks', () => {
+  it('stays silent on quotas, on kernel tables that are full and on a USB bus without bandwidth, not disks', () => {
     const quiet = [
       "cp: cannot create regular file '/home/alice/x': Disk quota exceeded",
       "Error: ENOSPC: System limit for number of file watchers reached, watch '/home/alice/project/src'",
       'Failed to add /run/systemd/ask-password to directory watch: No space left on device',
       "(28)No space left on device: AH00023: Couldn't create the proxy mutex",
+      // A USB bus without the bandwidth a sound device's stream asks for (linuxmint/cinnamon#12575).
+      'pw.node: (alsa_output.usb-FiiO_DigiHug_USB_Audio-01.analog-stereo-49) suspended -> error (Start error: No space left on device)',
+      'spa.alsa: hw:2,0: snd_pcm_start: No space left on device',
       'Started Disk Usage Analyzer.',
     ];
     for (const message of quiet) expect(verdict(message)).withContext(message).toEqual([]);

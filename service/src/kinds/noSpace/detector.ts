@@ -33,9 +33,11 @@ const full = (text: string) => systemErrorIn(text)?.errno.code === 'ENOSPC' || F
 const KERNEL_DEVICE = /\(device ([^)\s]+)/;
 // ENOSPC also means a kernel table is full, not a disk: inotify watches ("ENOSPC: System limit for number of file
 // watchers reached"), System V semaphores (Apache: "(28)No space left on device: AH00023: Couldn't create the
-// proxy mutex") and message queues, cgroups, keyrings.
+// proxy mutex") and message queues, cgroups, keyrings; and a USB bus without the bandwidth a device's stream asks
+// for (the USB core's -ENOSPC for an isochronous transfer), as a sound server says of the device it could not start
+// ("pw.node: (alsa_output.usb-FiiO_…) suspended -> error (Start error: No space left on device)", "snd_pcm_start").
 const NOT_A_DISK =
-  /inotify|\bwatch(?:es|ers)?\b|\bsem(?:get|aphores?)\b|\bmutex\b|\bmsgget\b|\bmqueue\b|\bcgroup|\bkeyring/i;
+  /inotify|\bwatch(?:es|ers)?\b|\bsem(?:get|aphores?)\b|\bmutex\b|\bmsgget\b|\bmqueue\b|\bcgroup|\bkeyring|\b(?:alsa|bluez)_(?:output|input|card)\.|\bsnd_pcm_\w+|\burb\b/i;
 // The absolute paths the line names, quoted or bare; not a URL's "//host", nor a device or kernel file.
 const PATHS = /(?:^|[\s'"`(=:[])(\/(?!\/)[^\s'"`:;,)\]]*)/g;
 const PSEUDO = /^\/(?:dev|proc|sys)(?:\/|$)/;
