@@ -1133,10 +1133,11 @@ describe('the states people meet', () => {
         .withContext(line)
         .toEqual([`The hardware clock ${clock} does not keep the time`]);
     // The RTC class finding a clock it could not read, at whatever level a copy kept (a dev_err).
-    for (const [line, clock] of [
+    const unread: [string, string][] = [
       ['acpi-tad ACPI000E:00: hctosys: unable to read the hardware clock', 'ACPI000E:00'],
       ['rtc-efi rtc-efi.0: hctosys: unable to read the hardware clock', 'rtc-efi.0'],
-    ])
+    ];
+    for (const [line, clock] of unread)
       expect(titles(detector, kernel(line, '6')))
         .withContext(line)
         .toEqual([
