@@ -258,7 +258,14 @@ const DRIVER_NOT_STARTED = /^probe (?:of \S+|with driver \S+) failed with error 
 // usb_set_interface failed (-71)"), each usb_audio_err: the stream does not run at that rate or setting. Not the same
 // call failing because the device was unplugged (ENODEV, ESHUTDOWN), nor "cannot get freq", a warning about devices
 // that do not answer a read of their rate and play.
-const USB_AUDIO_REFUSED = /^\d+:\d+(?::\d+)?: (?:cannot set freq \d+|usb_set_interface failed \(-(?!19\)|108\))\d+\))/;
+const USB_AUDIO_REFUSED = /^\d+:\d+(?::\d+)?: (?:cannot set freq \d+|usb_set_interface failed \(-\d+\))/;
+const USB_AUDIO_UNPLUGGED: ReadonlySet<string> = codes('ENODEV', 'ESHUTDOWN');
+
+function usbAudioRefused(rest: string): boolean {
+  if (!USB_AUDIO_REFUSED.test(rest)) return false;
+  const errno = errnoIn(rest);
+  return errno === null || !USB_AUDIO_UNPLUGGED.has(errno.code);
+}
 
 /**
  * What the kernel says a device did, whatever level it logged it at: its state, a request it refused, a driver that
@@ -267,7 +274,7 @@ const USB_AUDIO_REFUSED = /^\d+:\d+(?::\d+)?: (?:cannot set freq \d+|usb_set_int
 function deviceStateIn(driver: string, rest: string): boolean {
   return (
     USBFS_CLAIMED.test(rest) ||
-    (driver === USB_AUDIO_DRIVER && USB_AUDIO_REFUSED.test(rest)) ||
+    (driver === USB_AUDIO_DRIVER && usbAudioRefused(rest)) ||
     DRIVER_NOT_STARTED.test(rest) ||
     probeStillPending(rest) ||
     (PRINTER_DRIVER.test(driver) && (PRINTER_STATUS.test(rest) || transferFailed(rest)))

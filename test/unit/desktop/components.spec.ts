@@ -263,7 +263,12 @@ describe('a desktop component’s line', () => {
       expect(failure('sound', kernel(refused, '6'))?.raise)
         .withContext(refused)
         .toBeTrue();
-    for (const quiet of ['usb 3-9: 1:1: usb_set_interface failed (-19)', 'usb 1-1: 2:1: cannot get freq at ep 0x82'])
+    for (const quiet of [
+      'usb 3-9: 1:1: usb_set_interface failed (-19)',
+      'usb 3-9: 1:1: usb_set_interface failed (-108)',
+      'usb 3-2: 2:1: cannot set freq 44100 (v2/v3): err -19',
+      'usb 1-1: 2:1: cannot get freq at ep 0x82',
+    ])
       expect(failure('sound', kernel(quiet, '6'))?.raise ?? false)
         .withContext(quiet)
         .toBeFalse();
