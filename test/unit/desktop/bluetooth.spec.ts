@@ -279,6 +279,54 @@ describe('the bluetooth-unavailable detector', () => {
         .toEqual([]);
   });
 
+  it('leaves bluetoothd’s management failures to the block while the person’s rfkill or BlueZ says the radio is blocked', () => {
+    const rfkill = (message: string, seconds: number, exe = '/usr/sbin/rfkill') =>
+      journalEvent({
+        MESSAGE: message,
+        SYSLOG_IDENTIFIER: 'rfkill',
+        _COMM: 'rfkill',
+        _EXE: exe,
+        _UID: '0',
+        _TRANSPORT: 'syslog',
+        __REALTIME_TIMESTAMP: at(seconds),
+      });
+    const setMode = (seconds: number) =>
+      bluetoothd('Failed to set mode: Failed (0x03)', { __REALTIME_TIMESTAMP: at(seconds) });
+    const titles = (events: WatchEvent[]) =>
+      reportsOf(runDetector(new BluetoothUnavailableDetector(desktopWriters()), events)).map((r) => r.title);
+    const failed = 'Bluetooth adapter: bluetoothd could not set mode (Failed)';
+    expect(titles([rfkill('block set for type bluetooth', 0), setMode(1)])).toEqual([]);
+    expect(titles([rfkill('block set for all', 0), setMode(1)])).toEqual([]);
+    // Unblocked again, the next failure is the adapter's.
+    expect(
+      titles([rfkill('block set for type bluetooth', 0), rfkill('unblock set for type bluetooth', 5), setMode(9)]),
+    ).toEqual([failed]);
+    // Another radio, a block by index (which radio it is the line does not say), or a program merely named rfkill.
+    expect(titles([rfkill('block set for type wlan', 0), setMode(1)])).toEqual([failed]);
+    expect(titles([rfkill('block set for id 2', 0), setMode(1)])).toEqual([failed]);
+    expect(titles([rfkill('block set for type bluetooth', 0, '/home/user/bin/rfkill'), setMode(1)])).toEqual([failed]);
+    expect(
+      titles([
+        rfkill(
+          'block set for type bluetooth',
+          0,
+          '/nix/store/0123456789abcdfghijklmnpqrsvwxyz-util-linux-2.39.4-bin/bin/rfkill',
+        ),
+        setMode(1),
+      ]),
+    ).toEqual([]);
+    const blockedByBlueZ: WatchEvent = {
+      type: 'desktop',
+      at: new Date(Number(at(0)) / 1000),
+      desktop: {
+        kind: 'bluetooth',
+        bluetooth: { adapter: '/org/bluez/hci0', present: true, powered: false, blocked: true },
+      },
+    };
+    expect(titles([blockedByBlueZ, setMode(1)])).toEqual([]);
+    expect(titles([blockedByBlueZ, blueZ(true, 2), setMode(3)])).toEqual([failed]);
+  });
+
   it('believes bluetoothd only as root in bluetooth.service', () => {
     const line = 'Failed to set mode: Failed (0x03)';
     expect(verdict(bluetoothd(line, { _UID: '1000' }))).toEqual([]);

@@ -14,6 +14,9 @@
 // - Broadcom's "Patch … not found": many Broadcom controllers run on their ROM firmware without a patch.
 // - "Blocked through rfkill (0x12)" and the other refusals (Busy, Rejected, Not Supported…): GNOME's own Bluetooth
 //   switch blocks the radio through rfkill; an adapter switched off or one lacking a feature is not broken.
+// - any management failure while the radio is blocked, as BlueZ's state says or as the person's rfkill logged it
+//   (radioBlock.ts): the kernel powers a blocked controller down under bluetoothd, whose next request then fails
+//   ("Failed to set mode: Failed (0x03)"); the block is what the person did, and bluetooth-off tells it.
 // - a driver's error at err that says a step failed with an errno adapters that work also give (-22 from MediaTek's
 //   "Failed to send wmt func ctrl", -16 from an "Opcode … failed") is a warning only while BlueZ has not powered the
 //   adapter: the same errnos come from optional vendor commands, and BlueZ's state tells which.
@@ -30,6 +33,7 @@ import { _, format, N_ } from '../../i18n.js';
 import { cleanLine } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
 import { adapterName } from './offDetector.js';
+import { radioBlockSet } from './radioBlock.js';
 import type { BluetoothState } from './state.js';
 
 export const BLUETOOTH_UNAVAILABLE = 'bluetooth-unavailable';
@@ -176,11 +180,16 @@ function firmwareFailureOf(file: string | undefined): Failure {
 // An adapter a BlueZ line names: "hci0", "/org/bluez/hci0/dev_…".
 const HCI = /\b(hci\d+)\b/;
 
-function daemonFailure(entry: JournalEntry, writers: Writers, lastAdapter: string | undefined): Failure | null {
+function daemonFailure(
+  entry: JournalEntry,
+  writers: Writers,
+  lastAdapter: string | undefined,
+  blocked: boolean,
+): Failure | null {
   const match = MGMT_STATUS.exec(entry.message.trim());
   // The management interface's status decides: its refusals are working adapters'.
   if (!match) return genericFailure(entry, writers, lastAdapter);
-  if (!BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
+  if (blocked || !BROKEN_STATUS.has((match[5] ?? '').toLowerCase())) return null;
   const adapter = match[1] ?? match[3] ?? lastAdapter;
   const operation = match[2] ?? '';
   const status = match[4] ?? '';
@@ -203,6 +212,9 @@ export class BluetoothUnavailableDetector implements Detector {
   private lastAdapter: { name: string; at: number } | null = null;
   /** The adapters BlueZ powers now, by name ("hci0"). */
   private readonly powered = new Set<string>();
+  /** The adapters BlueZ says are blocked through rfkill, and whether the person's rfkill last blocked the radio. */
+  private readonly blocked = new Set<string>();
+  private blockedByPerson = false;
   /** bluetooth.service failing, from its manager's lines and systemd's D-Bus state. */
   private readonly units: ComponentUnitDetector;
 
@@ -218,12 +230,17 @@ export class BluetoothUnavailableDetector implements Detector {
     if (!isJournal(event)) return this.units.detect(event);
     const { entry } = event;
     if (isSystemManager(entry)) return this.units.detect(event);
+    const block = radioBlockSet(entry);
+    if (block !== null) {
+      this.blockedByPerson = block;
+      return [];
+    }
     const now = event.at.getTime();
     const kernel = isKernel(entry);
     const failure = kernel
       ? kernelFailure(entry, this.writers)
       : this.writers.provenWriter(entry)?.area === 'bluetooth'
-        ? daemonFailure(entry, this.writers, this.recentAdapter(now))
+        ? daemonFailure(entry, this.writers, this.recentAdapter(now), this.radioBlocked())
         : // A caller's line with BlueZ's own error in it (componentFailure.ts).
           genericFailure(entry, this.writers, this.recentAdapter(now));
     if (kernel) this.noteAdapter(entry, now);
@@ -253,12 +270,18 @@ export class BluetoothUnavailableDetector implements Detector {
   /** BlueZ powering an adapter shows it works: what was said of it before no longer holds. */
   private followBlueZ(state: BluetoothState, at: Date): DetectorOutput[] {
     const name = adapterName(state.adapter);
+    if (state.present && state.blocked) this.blocked.add(name);
+    else this.blocked.delete(name);
     if (!state.present || !state.powered) {
       this.powered.delete(name);
       return [];
     }
     this.powered.add(name);
     return [{ resolve: { kind: BLUETOOTH_UNAVAILABLE, subject: name, at } }];
+  }
+
+  private radioBlocked(): boolean {
+    return this.blockedByPerson || this.blocked.size > 0;
   }
 
   /** Any of the kernel's Bluetooth lines names the adapter it is about. */
