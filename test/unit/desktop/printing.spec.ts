@@ -300,6 +300,17 @@ describe('the printer-problem detector', () => {
     expect(verdict('File "/usr/lib/cups/backend/ipp" permissions OK (0100755/uid=0/gid=0).', 7)).toEqual([]);
   });
 
+  it('reads cupsd failing to save a file of its own state, whatever level a copy kept, and not a program’s output it could not create', () => {
+    expect(verdict('Unable to create "/etc/cups/subscriptions.conf.N": No such file or directory', 6)).toEqual([
+      ['', 'Printing: CUPS could not save /etc/cups/subscriptions.conf.N: No such file or directory'],
+    ]);
+    expect(verdict('Unable to write changes to "/etc/cups/printers.conf.N": No space left on device', 3)).toEqual([
+      ['', 'Printing: CUPS could not save /etc/cups/printers.conf.N: No space left on device'],
+    ]);
+    // cupsfilter's own message on the output file a person named, in its form with a dash.
+    expect(verdict('ERROR: Unable to create "/tmp/out.pdf" - Permission denied', 6)).toEqual([]);
+  });
+
   it('reads cupsd logging a job’s recorded messages as the job’s filter or backend having failed, at debug as cupsd logs it', () => {
     expect(verdict('[Job 72] The following messages were recorded from 15:05:19 to 15:05:20', 7)).toEqual([
       ['', 'Print job 72: a filter or the backend failed, and CUPS logged what the job recorded'],

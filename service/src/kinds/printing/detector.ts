@@ -192,6 +192,17 @@ const RULES: { regex: RegExp; failure: (match: RegExpExecArray) => Failure }[] =
       severity: 'error',
     }),
   },
+  // file.c, cupsdCreateConfFile and cupsdCloseCreatedConfFile, each at err: cupsd could not save a file of its own state
+  // (printers.conf, classes.conf, subscriptions.conf, the job cache), 'Unable to create "/etc/cups/subscriptions.conf.N":
+  // No such file or directory', 'Unable to write changes to "…": No space left on device'. What it meant to keep (its
+  // queues, classes and subscriptions) is not on disk, and is gone when it next starts.
+  {
+    regex: /^Unable to (?:create|write changes to|sync changes to|finalize) "([^"]+)": (.+)$/,
+    failure: (match) => ({
+      what: format(_('CUPS could not save {file}: {reason}'), { file: match[1] ?? '', reason: match[2] ?? '' }),
+      severity: 'error',
+    }),
+  },
   // job.c, dump_job_history: cupsd keeps a job's messages below its LogLevel and logs them, at debug, only where the job
   // ends with one of its filters or its backend having exited in error or crashed (finalize_job: job->status): "[Job
   // 72] The following messages were recorded from 15:05:19 to 15:05:20", the job's record following.
