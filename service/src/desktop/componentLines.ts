@@ -127,7 +127,7 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   if (file?.[1] !== undefined && fileArea)
     return { area: fileArea, driver: file[1], device: '', rest: text.slice(file[0].length) };
   const prefix = DRIVER_PREFIX.exec(text);
-  if (!prefix) return null;
+  if (!prefix) return hdaCodecComponent(text);
   const driver = prefix[1] ?? '';
   const device = prefix[2] ?? '';
   const rest = text.slice(prefix[0].length);
@@ -152,6 +152,21 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
 }
 
 const HCI = /\b(hci\d+)\b/;
+// An HD-audio codec is a device the HDA bus names (sound/hda/hdac_device.c, "hdaudioC0D2"; ASoC's HDA bus,
+// "ehdaudio0D2"), whatever its driver is called: some drivers' names have spaces ("HDMI HDA Codec ehdaudio0D2: HDMI:
+// failed to get afg sub nodes"), and the driver core names the driver alone before its probe's failure ("HDMI HDA
+// Codec: probe of ehdaudio0D2 failed with error -22").
+const HDA_CODEC_PREFIX = /^([\w.-]+(?: [\w.-]+){1,3}) ((?:hdaudioC|ehdaudio)\d+D\d+): /;
+const HDA_CODEC_PROBE = /^([\w.-]+(?: [\w.-]+){1,3}): (probe of ((?:hdaudioC|ehdaudio)\d+D\d+) failed with error -\d+)/;
+
+function hdaCodecComponent(text: string): KernelComponent | null {
+  const codec = HDA_CODEC_PREFIX.exec(text);
+  if (codec)
+    return { area: 'sound', driver: codec[1] ?? '', device: codec[2] ?? '', rest: text.slice(codec[0].length) };
+  const probe = HDA_CODEC_PROBE.exec(text);
+  return probe ? { area: 'sound', driver: probe[1] ?? '', device: probe[3] ?? '', rest: probe[2] ?? '' } : null;
+}
+
 // The ASoC core's calls a machine driver reports by name: snd_soc_register_card, devm_snd_soc_register_card,
 // snd_soc_register_component…
 const ASOC_CALL_FAILED = /^(?:devm_)?snd_soc_\w+(?:\(\))? failed\b/;

@@ -143,6 +143,19 @@ describe('a desktop component’s line', () => {
       'cs35l41-hda',
       'spi0-CSC3551:00-cs35l41-hda.0',
     ]);
+    // An HD-audio codec by the name its bus gives it, under a driver whose name has spaces, and the driver core's
+    // word on that driver's probe; not any driver of several words.
+    expect(of('HDMI HDA Codec ehdaudio0D2: HDMI: failed to get afg sub nodes')).toEqual([
+      'sound',
+      'HDMI HDA Codec',
+      'ehdaudio0D2',
+    ]);
+    expect(of('HDMI HDA Codec: probe of ehdaudio0D2 failed with error -22')).toEqual([
+      'sound',
+      'HDMI HDA Codec',
+      'ehdaudio0D2',
+    ]);
+    expect(of('Some Other Driver 0000:00:14.0: probe failed')).toBeNull();
     // The older SST driver's platform device.
     expect(of('haswell-pcm-audio haswell-pcm-audio: error: ADSP boot timeout')).toEqual([
       'sound',
@@ -252,6 +265,9 @@ describe('a desktop component’s line', () => {
       ),
     ).toBeNull();
     // A kernel sound driver's error that says an operation failed; its firmware loader's try alone is no failure.
+    expect(
+      failure('sound', kernel('HDMI HDA Codec: probe of ehdaudio0D2 failed with error -22', '6'))?.raise,
+    ).toBeTrue();
     expect(failure('sound', kernel('usb 1-2.4: 1:1: cannot set freq 48000 to ep 0x1'))?.raise).toBeTrue();
     // A USB audio device refusing the rate or the interface setting asked of it, at whatever level a copy kept; not
     // the same call on a device unplugged, nor a read of its rate that it does not answer (a warning, and it plays).
