@@ -436,6 +436,38 @@ describe('a desktop component’s line', () => {
     expect(failure('sound', app)).toEqual(jasmine.objectContaining({ raise: true, component: 'ALSA (firefox)' }));
   });
 
+  it('from a component GLib ended at a fatal message, at whatever level journald was given, is that component stopping', () => {
+    const writers = desktopWriters();
+    const wireplumber = (message: string, priority = '6') =>
+      session('/usr/bin/wireplumber', 'wireplumber.service', message, { PRIORITY: priority });
+    const failure = (event: WatchEvent) =>
+      event.type === 'journal' ? componentFailure('sound', event.entry, writers) : null;
+    const fatal: [string, string][] = [
+      [
+        'Bail out! GLib-GObject:ERROR:../glib/gobject/gsignal.c:4110:invalid_closure_notify: assertion failed: (handler != NULL)',
+        'WirePlumber stopped itself at a fatal error in its code: assertion failed: (handler != NULL)',
+      ],
+      [
+        'wireplumber:ERROR:../modules/module-si-audio-adapter.c:311:si_audio_adapter_enable_active: code should not be reached',
+        'WirePlumber stopped itself at a fatal error in its code: code should not be reached',
+      ],
+      [
+        '** (wireplumber:1812): ERROR **: 10:02:03.123: failed to connect to PipeWire',
+        'WirePlumber stopped itself at a fatal error in its code: failed to connect to PipeWire',
+      ],
+    ];
+    for (const [line, title] of fatal)
+      expect(failure(wireplumber(line)))
+        .withContext(line)
+        .toEqual(jasmine.objectContaining({ raise: true, title }));
+    // GLib's CRITICAL and WARNING, after which the program goes on; GLib's fatal words from a program of no component.
+    expect(
+      failure(wireplumber('GLib-GObject-CRITICAL **: g_object_unref: assertion failed', '4'))?.raise ?? false,
+    ).toBeFalse();
+    const other = session('/usr/bin/some-player', 'app-player.service', 'Bail out! player:ERROR:main.c:10:main: oops');
+    expect(failure(other)).toBeNull();
+  });
+
   it('from WirePlumber, whose errors its journal writer gives a warning’s priority, counts at warning where it names why its job failed', () => {
     const writers = desktopWriters();
     const wireplumber = (message: string, priority = '4') =>
