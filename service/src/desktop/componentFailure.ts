@@ -457,7 +457,8 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
       ? format(_('{component} reported an error: {cause}'), { component: program.title, cause })
       : format(_('{component} reported an error: {cause}'), {
           component: program.title,
-          cause: cleanLine(message.split('\n')[0] ?? '', 160),
+          // The program's own "error: " mark (componentLines.ts) says what the title already does.
+          cause: cleanLine((message.split('\n')[0] ?? '').replace(/^error: /, ''), 160),
         }),
   };
 }

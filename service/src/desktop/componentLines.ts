@@ -188,6 +188,8 @@ export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[
 // occurred"): every such line is an error. So does HPLIP (its hp backend, hpcups and hpmud): its BUG() macro is
 // syslog(LOG_ERR, __FILE__ " " __LINE__ ": " …), "io/hpmud/musb.c 1132: invalid usb_open: LIBUSB_ERROR_ACCESS", and its
 // DBG() twin is compiled out of released builds; a report that copied the line without its level still has the mark.
+// A program's own "error: " before its words marks its errors (greetd's log lines: "error: check_children: greeter
+// exited without creating a session", "error: authentication error: pam_authenticate: AUTH_ERR"; OpenSSH's error()).
 const HPLIP_BUG = /^(?:[\w-]+\/)+[\w-]+\.(?:c|cpp) \d+: /;
 const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefined][] = [
   [/^\[([EWINDT])\]\[/, (m) => letterLevel(m[1])],
@@ -199,6 +201,7 @@ const OWN_LEVEL: readonly [RegExp, (match: RegExpExecArray) => number | undefine
   [/^(?:\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}: )?! (?:[A-Z][\w-]*(?:\[\d+\])?[: ]|auth: |panic: )/, () => LOG_ERR],
   [/^ALSA lib [\w./-]+:\d+:\(\w+\) /, () => LOG_ERR],
   [HPLIP_BUG, () => LOG_ERR],
+  [/^error: /, () => LOG_ERR],
 ];
 
 function letterLevel(letter: string | undefined): number | undefined {

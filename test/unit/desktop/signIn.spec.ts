@@ -1133,7 +1133,16 @@ describe('the sign-in programs the sign-in-failure detector proves', () => {
       [
         SIGN_IN_FAILURE,
         'display-manager',
-        "the display manager reported a failure: error: PAM 'cosmic-greeter' service missing",
+        "the display manager reported an error: PAM 'cosmic-greeter' service missing",
+      ],
+    ]);
+    // Its own "error: " marks its errors, whatever level its standard error got: here it quits, the greeter gone
+    // (lilyinstarlight/nixos-cosmic#126).
+    expect(verdict(greetd, 'error: check_children: greeter exited without creating a session', 6)).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'display-manager',
+        'the display manager reported an error: check_children: greeter exited without creating a session',
       ],
     ]);
     const lxdm: Writer = { comm: 'lxdm-binary', exe: '/usr/sbin/lxdm-binary', unit: 'lxdm.service', uid: 0 };
