@@ -29,6 +29,7 @@ import {
   dbusErrorIn,
   errnoIn,
   firmwareFileIn,
+  glibFatalIn,
   kernelComponentOf,
   lineLevel,
   LOG_ERR,
@@ -386,20 +387,12 @@ function kernelFailure(area: DesktopArea, entry: JournalEntry): ComponentFailure
   };
 }
 
-// GLib ends the program at its fatal messages, which it prints first (glib/gtestutils.c, g_assertion_message: a
-// g_assert that failed or g_assert_not_reached, "wireplumber:ERROR:../src/core.c:42:wp_core_init: assertion failed:
-// (self != NULL)", GLib's TAP output adding "Bail out! " before it; glib/gmessages.c: g_error, always fatal,
-// "** (gnome-shell:1234): ERROR **: 10:02:03.123: …" on standard error). The program aborted there, whatever level
-// journald was given: not GLib's CRITICAL and WARNING, after which it goes on.
-const GLIB_FATAL =
-  /^(?:Bail out! )?(?:[\w.-]+:)?ERROR:\S+?:\d+:\w*:? (.+)$|^(?:\*\* )?(?:\([\w.-]+:\d+\): )?(?:[\w.-]+-)?ERROR \*\*: (?:\d\d:\d\d:\d\d\.\d+: )?(.+)$/;
-
 function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers): ComponentFailure | null {
   const program = programComponentOf(entry, writers);
   if (!program || program.area !== area) return null;
   const { message } = entry;
-  const fatal = GLIB_FATAL.exec(message);
-  if (fatal && reportedAtInfoOrGraver(entry))
+  const fatal = glibFatalIn(message);
+  if (fatal !== null && reportedAtInfoOrGraver(entry))
     return {
       component: program.title,
       raise: true,
@@ -409,7 +402,7 @@ function programFailure(area: DesktopArea, entry: JournalEntry, writers: Writers
       // failed: (handler != NULL)".
       title: format(_('{component} stopped itself at a fatal error in its code: {message}'), {
         component: program.title,
-        message: cleanLine(fatal[1] ?? fatal[2] ?? '', 160),
+        message: cleanLine(fatal, 160),
       }),
     };
   const reason = area === 'printing' ? IPP_ERROR_REASON.exec(message)?.[1] : undefined;

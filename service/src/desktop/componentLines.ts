@@ -179,6 +179,20 @@ const ASOC_CALL_FAILED = /^(?:devm_)?snd_soc_\w+(?:\(\))? failed\b/;
  */
 export const USBFS_CLAIMED = /^usbfs: interface \d+ claimed by ([\w-]+) while '[^']*' sets config #\d+/;
 
+// GLib ends the program at its fatal messages, which it prints first (glib/gtestutils.c, g_assertion_message: a
+// g_assert that failed or g_assert_not_reached, "wireplumber:ERROR:../src/core.c:42:wp_core_init: assertion failed:
+// (self != NULL)", GLib's TAP output adding "Bail out! " before it; glib/gmessages.c: g_error, always fatal,
+// "** (gnome-shell:1234): ERROR **: 10:02:03.123: …" on standard error). The program aborted there, whatever level
+// journald was given: not GLib's CRITICAL and WARNING, after which it goes on.
+const GLIB_FATAL =
+  /^(?:Bail out! )?(?:[\w.-]+:)?ERROR:\S+?:\d+:\w*:? (.+)$|^(?:\*\* )?(?:\([\w.-]+:\d+\): )?(?:[\w.-]+-)?ERROR \*\*: (?:\d\d:\d\d:\d\d\.\d+: )?(.+)$/;
+
+/** GLib's own words where it ended the program (a failed check's or g_error's message), or null. */
+export function glibFatalIn(message: string): string | null {
+  const fatal = GLIB_FATAL.exec(message);
+  return fatal ? (fatal[1] ?? fatal[2] ?? '') : null;
+}
+
 // The levels programs print themselves, where journald's is that of their standard error (info): PipeWire before
 // 0.3.40 "[E][…]", PulseAudio's "E: [thread] file.c: ", CUPS's error_log "E [date] ", GLib's "** (prog:1): CRITICAL **"
 // and "Domain-CRITICAL **", chronyd's "Fatal error : ", ipp-usb's "! " before its subsystem (logger.go:

@@ -1394,6 +1394,18 @@ describe('the session’s own words on its programs', () => {
         session('/usr/bin/gnome-shell', 'org.gnome.Shell@wayland.service', 'GNOME Shell crashed with signal 11'),
       ),
     ).toEqual([['crash', 'gnome-shell', 'gnome-shell crashed (SIGSEGV)']]);
+    // GLib ending the shell at mutter's failed check (focustimerhq/FocusTimer#640); not a critical it goes on after.
+    const shell = (message: string) =>
+      titles(
+        new SessionCrashDetector(writers),
+        session('/usr/bin/gnome-shell', 'org.gnome.Shell@wayland.service', message),
+      );
+    expect(
+      shell(
+        'Bail out! libmutter:ERROR:../src/compositor/meta-surface-actor-wayland.c:113:meta_surface_actor_wayland_is_view_primary: assertion failed: (view)',
+      ),
+    ).toEqual([['crash', 'gnome-shell', 'gnome-shell crashed (SIGABRT)']]);
+    expect(shell('libmutter-CRITICAL **: meta_window_get_frame_rect: assertion failed')).toEqual([]);
   });
 
   it('names an extension from a frame of gjs’s dump whose heading the journal lost', () => {

@@ -3,10 +3,11 @@
 // crash: a program of the desktop session died of its own fault, as the session's manager says: gnome-session, which
 // starts the shell and the session's helpers and watches them as systemd watches units ("Application
 // 'org.gnome.Shell.desktop' killed by signal 11", gsm-autostart-app.c), or GNOME Shell's own crash handler about
-// itself ("GNOME Shell crashed with signal 11", main.c). Each is believed only as findings/writers.ts proves it: the
+// itself ("GNOME Shell crashed with signal 11", main.c), or GLib ending the shell at a fatal message of its own. Each is believed only as findings/writers.ts proves it: the
 // installed program, run by the session's user. The signal decides, as for systemd's code=killed lines: a fault's
 // (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone sent to end it (TERM, KILL, HUP).
 import { FAULT_SIGNALS, signalName } from '../../causes/signals.js';
+import { glibFatalIn } from '../../desktop/componentLines.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';
 import type { Detector, DetectorOutput } from '../../findings/types.js';
 import type { Writers } from '../../findings/writers.js';
@@ -40,7 +41,8 @@ export class SessionCrashDetector implements Detector {
       signal = faultSignal(killed?.[2]);
     } else if (writer === 'gnome-shell') {
       subject = 'gnome-shell';
-      signal = faultSignal(SHELL_CRASHED.exec(message)?.[1]);
+      // GLib aborts the shell at its own fatal messages (mutter's failed g_assert: "Bail out! libmutter:ERROR:…").
+      signal = glibFatalIn(message) !== null ? 'SIGABRT' : faultSignal(SHELL_CRASHED.exec(message)?.[1]);
     }
     if (!subject || !signal) return [];
     return [
