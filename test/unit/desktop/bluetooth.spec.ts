@@ -325,6 +325,8 @@ describe('the bluetooth-unavailable detector', () => {
     };
     expect(titles([blockedByBlueZ, setMode(1)])).toEqual([]);
     expect(titles([blockedByBlueZ, blueZ(true, 2), setMode(3)])).toEqual([failed]);
+    // Unblocked through GNOME's switch, which logs nothing: BlueZ powering the adapter ends the person's block.
+    expect(titles([rfkill('block set for type bluetooth', 0), blueZ(true, 2), setMode(3)])).toEqual([failed]);
   });
 
   it('believes bluetoothd only as root in bluetooth.service', () => {

@@ -3,9 +3,10 @@
 // crash: a program of the desktop session died of its own fault, as the session's manager says: gnome-session, which
 // starts the shell and the session's helpers and watches them as systemd watches units ("Application
 // 'org.gnome.Shell.desktop' killed by signal 11", gsm-autostart-app.c), or GNOME Shell's own crash handler about
-// itself ("GNOME Shell crashed with signal 11", main.c), or GLib ending the shell at a fatal message of its own. Each is believed only as findings/writers.ts proves it: the
-// installed program, run by the session's user. The signal decides, as for systemd's code=killed lines: a fault's
-// (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone sent to end it (TERM, KILL, HUP).
+// itself ("GNOME Shell crashed with signal 11", main.c), or GLib ending the shell at a fatal message of its own. Each
+// is believed only as findings/writers.ts proves it: the installed program, run by the session's user. The signal
+// decides, as for systemd's code=killed lines: a fault's (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS), never one someone
+// sent to end it (TERM, KILL, HUP).
 import { FAULT_SIGNALS, signalName } from '../../causes/signals.js';
 import { glibFatalIn } from '../../desktop/componentLines.js';
 import { isJournal, journalEvidence } from '../../findings/detectors/journal.js';

@@ -272,6 +272,8 @@ export class BluetoothUnavailableDetector implements Detector {
     const name = adapterName(state.adapter);
     if (state.present && state.blocked) this.blocked.add(name);
     else this.blocked.delete(name);
+    // An unblock through GNOME's switch logs nothing: an adapter BlueZ powers is one no block holds.
+    if (state.present && state.powered) this.blockedByPerson = false;
     if (!state.present || !state.powered) {
       this.powered.delete(name);
       return [];
