@@ -37,6 +37,10 @@ const DRIVER_PREFIX = /^([\w.-]+)(?: ([\w.:@-]+))?: /;
 // Lines that name their source file (__FILE__) where others name their module, as the RTC class's hctosys did before
 // Linux 3.17: "/home/builder/linux/drivers/rtc/hctosys.c: unable to open rtc device (rtc0)". The file is the module.
 const SOURCE_FILE_PREFIX = /^(?:\S*\/)?drivers\/[\w/-]+\/([\w-]+)\.c: /;
+// A device that no bus, class or driver holds prints with dev_driver_string's empty name, a space, before its own:
+// ASoC's PCM runtimes, named after their DAI links (soc-pcm.c, " iDisp3: ASoC: hw_params BE failed -22"). ASoC's
+// mark after the name says whose they are.
+const UNBOUND_ASOC_DEVICE = /^ ([\w.:@-]+): (ASoC: .*)$/s;
 // Drivers by the area they serve. Bluetooth's: btusb, btintel, btrtl, btbcm, btmtk*, btqca, btnxpuart, btsdio, btmrvl*,
 // the UART line disciplines hci_uart, hci_bcm, hci_h5…; the old USB and PCMCIA ones. Sound's: ALSA's snd_*/snd-*
 // modules, Sound Open Firmware (sof-*), Intel's SST (intel_sst_acpi…), Skylake and AVS drivers, AMD's audio
@@ -126,6 +130,8 @@ export function kernelComponentOf(entry: JournalEntry): KernelComponent | null {
   const fileArea = file?.[1] !== undefined ? areaOfDriver(file[1]) : undefined;
   if (file?.[1] !== undefined && fileArea)
     return { area: fileArea, driver: file[1], device: '', rest: text.slice(file[0].length) };
+  const unbound = UNBOUND_ASOC_DEVICE.exec(text);
+  if (unbound) return { area: 'sound', driver: 'ASoC', device: unbound[1] ?? '', rest: unbound[2] ?? '' };
   const prefix = DRIVER_PREFIX.exec(text);
   if (!prefix) return hdaCodecComponent(text);
   const driver = prefix[1] ?? '';

@@ -156,6 +156,11 @@ describe('a desktop component’s line', () => {
       'ehdaudio0D2',
     ]);
     expect(of('Some Other Driver 0000:00:14.0: probe failed')).toBeNull();
+    // ASoC's PCM runtimes, devices no bus or driver holds, named after their DAI links with the driver's empty name
+    // before them; not any line that starts with a space.
+    expect(of(' iDisp3: ASoC: hw_params BE failed -22')).toEqual(['sound', 'ASoC', 'iDisp3']);
+    expect(of(' HDMI3: ASoC: hw_params FE failed -22')).toEqual(['sound', 'ASoC', 'HDMI3']);
+    expect(of(' iDisp3: hw_params BE failed -22')).toBeNull();
     // The older SST driver's platform device.
     expect(of('haswell-pcm-audio haswell-pcm-audio: error: ADSP boot timeout')).toEqual([
       'sound',
