@@ -769,7 +769,7 @@ const isSystemAccount = (uid: number) => uid !== NOBODY && (uid < 1000 || (uid >
 // GDM 49's login-screen accounts (gdm-greeter, gdm-greeter-2…), which systemd-userdbd registers from 60578 upward, in
 // the range systemd leaves between its containers' mapped host users and its dynamic service users (UIDS-GIDS.md): the
 // login screen's shell as uid 60578 (projectbluefin/dakota#1480).
-export const isGreeterAccount = (uid: number) => isSystemAccount(uid) || (uid >= 60578 && uid <= 61183);
+const isGreeterAccount = (uid: number) => isSystemAccount(uid) || (uid >= 60578 && uid <= 61183);
 
 const unitMatches = (patterns: readonly UnitPattern[], unit: string) =>
   patterns.some((pattern) => (typeof pattern === 'string' ? pattern === unit : pattern.test(unit)));

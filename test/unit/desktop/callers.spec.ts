@@ -291,21 +291,21 @@ describe('PAM’s lines in a root process', () => {
     ).toEqual([]);
   });
 
-  it('are a sign-in’s in the person’s service manager only, not in a login screen account’s', () => {
+  it('are a sign-in’s where a service manager’s child says its PAM session was refused', () => {
     const manager = (message: string, uid: number) =>
       signIn(line('/usr/lib/systemd/systemd', message, 3, { _UID: '0', _SYSTEMD_UNIT: `user@${uid}.service` }));
-    // systemd's own word that the manager's PAM session was refused, for a person, whatever their uid's range.
+    // systemd's own word that the manager's PAM session was refused, whatever the uid's range: a person's, or the
+    // login screen's account, whose session GDM's login screen needs (systemd/systemd#6038).
     expect(manager('PAM failed: Cannot make/remove an entry for the specified session', 1000)).toEqual([
       [SIGN_IN_FAILURE, 'user@1000.service'],
     ]);
     expect(
       manager('user@1977401104.service: Failed to set up PAM session: Operation not permitted', 1977401104),
     ).toEqual([[SIGN_IN_FAILURE, 'user@1977401104.service']]);
-    // LightDM's greeter account's manager: the login screen shows without it (ubuntu/lightdm#90).
-    expect(manager('pam_unix(systemd-user:account): account lightdm has expired (account expired)', 974)).toEqual([]);
-    expect(manager('PAM failed: User account has expired', 974)).toEqual([]);
-    expect(manager('user@974.service: Failed to set up PAM session: Operation not permitted', 974)).toEqual([]);
-    // The manager as the person (not its root child), and another unit's PAM, say nothing of the sign-in.
+    expect(
+      manager('user@32.service: Failed at step PAM spawning /usr/lib/systemd/systemd: Operation not permitted', 32),
+    ).toEqual([[SIGN_IN_FAILURE, 'user@32.service']]);
+    // The manager as the person (not its root child), and another unit's PAM, say nothing of a sign-in.
     expect(
       signIn(
         line('/usr/lib/systemd/systemd', 'PAM failed: Conversation error', 3, {

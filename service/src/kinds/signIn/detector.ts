@@ -23,7 +23,7 @@ import {
   journalEvidence,
 } from '../../findings/detectors/journal.js';
 import { type Detector, type DetectorOutput, earliestDeadline, type HeldOutput } from '../../findings/types.js';
-import { type DesktopWriter, isGreeterAccount, type Writers } from '../../findings/writers.js';
+import type { DesktopWriter, Writers } from '../../findings/writers.js';
 import { _, format } from '../../i18n.js';
 import { cleanLine, shownName } from '../../untrustedText.js';
 import type { JournalEntry, WatchEvent } from '../../watch/events.js';
@@ -254,27 +254,20 @@ const USER = [
 const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
 const HOME_OF = /\bhome (\S+) is\b/;
 // The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
-// The person's service manager, which pam_systemd starts at each sign-in: PID 1's child runs its PAM service
-// ("systemd-user") as root before it becomes the person's manager, and says so where the stack refuses it (systemd's
-// exec-invoke.c, setup_pam and its caller: "PAM failed: Cannot make/remove an entry for the specified session", then
-// "user@1000.service: Failed to set up PAM session: Operation not permitted"). journald's _SYSTEMD_UNIT and _UID say
-// whose manager's child wrote it. A display manager's own account gets one for its login screen too, and a person
-// signs in without it: only a person's counts.
-const USER_MANAGER_UNIT = /^user@(\d+)\.service$/;
-const USER_MANAGER_SERVICE = 'systemd-user';
-const MANAGER_PAM_REFUSED = /^(?:PAM failed: .+|user@\d+\.service: Failed to set up PAM session: .+)$/;
+// A sign-in's service manager (user@UID.service), which pam_systemd starts for the person's session and the login
+// screen's alike: PID 1's child runs its PAM service ("systemd-user") as root before it becomes the manager, and says
+// so where the stack refuses it (systemd's exec-invoke.c, setup_pam and its caller: "PAM failed: Cannot make/remove an
+// entry for the specified session", then "user@1000.service: Failed to set up PAM session: Operation not permitted";
+// before systemd 236 "Failed at step PAM spawning /usr/lib/systemd/systemd: …"). Without it the session has no
+// manager: GDM's login screen does not come up (systemd/systemd#6038), a person's session lacks its services.
+// journald's _SYSTEMD_UNIT and _UID say whose manager's child wrote it.
+const USER_MANAGER_UNIT = /^user@\d+\.service$/;
+const MANAGER_PAM_REFUSED =
+  /^(?:PAM failed: .+|user@\d+\.service: (?:Failed to set up PAM session: .+|Failed at step PAM spawning .+))$/;
 
-/** The person's uid whose service manager's child, as root, wrote the line, or null for any other writer. */
-function personsManagerChild(entry: JournalEntry): number | null {
-  const uid = Number(USER_MANAGER_UNIT.exec(entry.fields._SYSTEMD_UNIT ?? '')?.[1] ?? NaN);
-  return entry.fields._UID === '0' && Number.isInteger(uid) && !isGreeterAccount(uid) ? uid : null;
-}
-
-/** Whether a root line in user@UID.service is a greeter account's manager's, which no person's sign-in needs. */
-const greeterManagerChild = (entry: JournalEntry) =>
-  entry.fields._UID === '0' &&
-  USER_MANAGER_UNIT.test(entry.fields._SYSTEMD_UNIT ?? '') &&
-  personsManagerChild(entry) === null;
+/** Whether a service manager's child, as root before it becomes the manager, wrote the line. */
+const managerChild = (entry: JournalEntry) =>
+  entry.fields._UID === '0' && USER_MANAGER_UNIT.test(entry.fields._SYSTEMD_UNIT ?? '');
 
 const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
 
@@ -580,7 +573,6 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
   // The proven sign-in program is what makes the service the desktop's: gdm's worker runs only gdm's services,
   // whatever a distribution named them ("gdm" before 2.30, Debian's "gdm3", authd's "gdm-authd").
   if (!isDesktopPamService(service) && !isHostsOwnPamService(host, service)) return null;
-  if (service === USER_MANAGER_SERVICE && greeterManagerChild(entry)) return null;
   if (WALLET_MODULES.has(module)) return WALLET_FAILURE.test(text) ? { subject: KDE_WALLET, what: 'wallet' } : null;
   const level = lineLevel(entry);
   // At a deciding stage, a module's error, or its own word that something failed or erred at any level but debug
@@ -652,7 +644,7 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   // entry journald completed) running a desktop sign-in service is a display manager or login(1), whatever its
   // program's path.
   const { _UID: uid, _EXE: exe, _SYSTEMD_UNIT: unit } = entry.fields;
-  if (personsManagerChild(entry) !== null && MANAGER_PAM_REFUSED.test(entry.message))
+  if (managerChild(entry) && MANAGER_PAM_REFUSED.test(entry.message))
     return { subject: unit ?? '', what: 'no-session', line: entry.message };
   if (writer === undefined && uid === '0' && exe && unit && PAM_OWN_MODULE.test(entry.message)) {
     const keyring = KEYRING.exec(entry.message);
