@@ -114,6 +114,24 @@ describe('the sign-in-failure detector', () => {
     expect(
       verdict(GDM, 'pam_systemd(gdm-password:session): Failed to release session: Interrupted system call', 3),
     ).toEqual([]);
+    // Its word that the call to logind failed says it at any level but debug, as a journal pasted without levels
+    // keeps it (kmscon/kmscon#232).
+    expect(
+      verdict(
+        GDM,
+        'pam_systemd(gdm-password:session): Varlink call io.systemd.Login.CreateSession failed: org.varlink.service.InvalidParameter',
+        6,
+      ),
+    ).toEqual([
+      [
+        SIGN_IN_FAILURE,
+        'gdm-password',
+        'Signing in could not start a session: Varlink call io.systemd.Login.CreateSession failed: org.varlink.service.InvalidParameter',
+      ],
+    ]);
+    expect(
+      verdict(GDM, 'pam_systemd(gdm-password:session): Not creating session: io.systemd.Login.AlreadySessionMember', 6),
+    ).toEqual([]);
     // Below err it is not the session failing; another service's (sudo's) is not the desktop's.
     expect(
       verdict(GDM, 'pam_systemd(gdm-password:session): Cannot create session: Already running in a session', 5),

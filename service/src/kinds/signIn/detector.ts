@@ -218,9 +218,10 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 const DECIDING_STAGES = new Set(['auth', 'account']);
 // pam_systemd registers the sign-in's session with logind at the session stage (src/login/pam_systemd.c): its error
 // there ("Failed to create session: Connection timed out", "Cannot create session: Already running in a session or
-// user slice") is the session not made, and the desktop does not start. Not its closing one ("Failed to release
+// user slice", since systemd 258 "Varlink call io.systemd.Login.CreateSession failed: …") is the session not made, and the desktop does not start. Not its closing one ("Failed to release
 // session: …").
 const SESSION_MAKER = 'pam_systemd';
+const SESSION_CALL_FAILED = /\bfailed\b/i;
 // pam_unix's account stage readying unix_chkpwd for a caller that is not root (pam_unix_acct.c): "setuid failed:
 // Operation not permitted". Since Linux-PAM 1.6.0 (linux-pam#757) it logs that at debug and goes on, the helper's
 // own verdict following; only a root caller's, at err, ends the stage. Its words alone, where a journal was copied
@@ -587,7 +588,11 @@ function pamFailure(entry: JournalEntry, host: string): Failure | null {
     return { subject: service, what: 'fallback' };
   // Only in a proven sign-in program: another root program running a sign-in service (JupyterHub's "login") inside a
   // session is refused a second one, and goes on.
-  if (host !== '' && module === SESSION_MAKER && stage === 'session' && level !== undefined && level <= LOG_ERR)
+  // At err, or in its own word that a call failed at any level but debug, as a journal pasted without levels keeps
+  // it; not "Cannot create session" and "Not creating session", its debug word on a caller already in a session.
+  const sessionFailed =
+    (level !== undefined && level <= LOG_ERR) || (reportedAtInfoOrGraver(entry) && SESSION_CALL_FAILED.test(text));
+  if (host !== '' && module === SESSION_MAKER && stage === 'session' && sessionFailed)
     return RELEASING.test(text) ? null : { subject: service, what: 'no-session', line: text };
   if (autologinAsked(module, service, stage, text))
     return { subject: NO_PASSWORD.exec(text)?.[1] || service, what: 'autologin' };
