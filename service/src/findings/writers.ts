@@ -577,6 +577,33 @@ const LISTED_WRITERS: readonly DesktopWriter[] = [
     units: ['fprintd.service'],
   },
   {
+    // SSSD, which answers pam_sss for the accounts of a directory (FreeIPA, Active Directory, LDAP): its monitor, its
+    // responders (sssd_pam answers the sign-in's PAM calls) and its back ends, as root or, since 2.10, its own system
+    // account. Where it fails, no account of the directory signs in. Fedora, Debian and NixOS keep the responders under
+    // libexec, Arch under /usr/lib.
+    name: 'sssd',
+    title: 'SSSD',
+    area: 'sign-in',
+    runsAs: 'system',
+    programs: [
+      '/usr/sbin/sssd',
+      ...['sssd_pam', 'sssd_nss', 'sssd_be', 'sssd_kcm'].flatMap((daemon) => [
+        `/usr/libexec/sssd/${daemon}`,
+        `/usr/lib/sssd/${daemon}`,
+      ]),
+    ],
+    nixos: ['sw/bin/sssd', 'sw/libexec/sssd/sssd_pam', 'sw/libexec/sssd/sssd_nss', 'sw/libexec/sssd/sssd_be'],
+    // sssd.service, and the units systemd starts the PAM and NSS responders from where their sockets are enabled.
+    units: [
+      'sssd.service',
+      'sssd-pam.socket',
+      'sssd-pam-priv.socket',
+      'sssd-pam.service',
+      'sssd-nss.socket',
+      'sssd-nss.service',
+    ],
+  },
+  {
     // pam_unix's helper checks the password for a program that is not root: it runs as that program's user, in
     // that program's unit.
     name: 'unix_chkpwd',

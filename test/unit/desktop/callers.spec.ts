@@ -243,6 +243,17 @@ describe('the person’s own service manager failing to start', () => {
     ]);
     expect(reportsOf(new UnitFailedDetector().detect(failed))).toEqual([]);
   });
+
+  it('is signing in failing where SSSD’s units fail: no account of the directory signs in', () => {
+    for (const unit of ['sssd.service', 'sssd-pam.socket', 'sssd-pam-priv.socket', 'sssd-nss.service'])
+      expect(areaOfUnit(unit)).withContext(unit).toBe('sign-in');
+    expect(areaOfUnit('sssd-tools.timer')).toBeUndefined();
+    const failed = pid1("sssd-pam-priv.socket: Failed with result 'exit-code'.");
+    expect(kindsOf(new SignInFailureDetector(desktopWriters()), failed)).toEqual([
+      [SIGN_IN_FAILURE, 'sssd-pam-priv.socket'],
+    ]);
+    expect(reportsOf(new UnitFailedDetector().detect(failed))).toEqual([]);
+  });
 });
 
 describe('PAM’s lines in a root process', () => {
