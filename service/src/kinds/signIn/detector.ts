@@ -254,12 +254,11 @@ const USER = [
 // not available", "Unlocking failed: …".
 const HOMED_FAILURE = /^(?:Authentication|Activation|Unlocking) failed: /;
 const HOME_OF = /\bhome (\S+) is\b/;
-// The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
 // A sign-in's service manager (user@UID.service), which pam_systemd starts for the person's session and the login
 // screen's alike: PID 1's child runs its PAM service ("systemd-user") as root before it becomes the manager, and says
 // so where the stack refuses it (systemd's exec-invoke.c, setup_pam and its caller: "PAM failed: Cannot make/remove an
-// entry for the specified session", then "user@1000.service: Failed to set up PAM session: Operation not permitted";
-// before systemd 236 "Failed at step PAM spawning /usr/lib/systemd/systemd: …"). Without it the session has no
+// entry for the specified session", then "user@1000.service: Failed to set up PAM session: Operation not permitted",
+// and before systemd 249 "Failed at step PAM spawning /usr/lib/systemd/systemd: …"). Without it the session has no
 // manager: GDM's login screen does not come up (systemd/systemd#6038), a person's session lacks its services.
 // journald's _SYSTEMD_UNIT and _UID say whose manager's child wrote it.
 const USER_MANAGER_UNIT = /^user@\d+\.service$/;
@@ -270,6 +269,7 @@ const MANAGER_PAM_REFUSED =
 const managerChild = (entry: JournalEntry) =>
   entry.fields._UID === '0' && USER_MANAGER_UNIT.test(entry.fields._SYSTEMD_UNIT ?? '');
 
+// The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
 const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
 
 // SDDM's daemon on its helper's end (src/daemon/Auth.cpp, childExited): "Auth: sddm-helper exited with 1", with the
