@@ -20,7 +20,8 @@ export interface TestHooks {
   /**
    * STEWARD_TEST_CONFIG_ROOT: a directory that stands for the machine's `/` where config.show_error reads a
    * configuration file (/etc/nginx/nginx.conf is read as <root>/etc/nginx/nginx.conf) and config.validate
-   * looks for it; their rules on which files they show or check apply to the path as the program named it.
+   * looks for it, and where a proposal about a file looks whether it is still there (fixes/goneWatch.ts); their
+   * rules on which files they show or check apply to the path as the program named it.
    */
   configRoot?: string;
   /**

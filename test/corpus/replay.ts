@@ -126,7 +126,7 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
       callMethod(client, {
         destination: BUS_NAME,
         path: OBJECT_PATH,
-        interface: `${BUS_NAME}.${iface}`,
+        interface: iface ? `${BUS_NAME}.${iface}` : BUS_NAME,
         member,
         signature,
         body,
@@ -218,11 +218,14 @@ export async function replayCorpus(cases: CorpusCase[], sealed: ReadonlySet<Corp
         open,
       );
       await readEvidence();
-      // The proposer takes findings in order: once the markers have their proposals, the wave's findings had
-      // theirs considered, while the units were in this wave's states.
+      // Once the markers have their proposals and the proposer considers nothing more, the wave's findings had
+      // theirs considered, while the units and files were this wave's. The markers alone do not say it: a finding
+      // an earlier case shares (one file) is drafted again beside them, not before.
       const proposed = async () => {
         const findingIds = new Set((await list('Proposals', NEWEST)).map((p) => p['finding-id']));
-        return markerIds.every((id) => findingIds.has(id));
+        if (!markerIds.every((id) => findingIds.has(id))) return false;
+        const [status] = (await call('', 'GetStatus')) as [Dict];
+        return status.considering?.value === 0;
       };
       await waitOrDump(proposed, `the proposals of wave ${w + 1}`, CONDITION_TIMEOUT_MS, open);
       const now = (await list('Proposals')).map(seenProposal);

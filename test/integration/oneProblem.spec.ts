@@ -610,6 +610,39 @@ describe('one problem, one proposal', () => {
     await waitFor(() => fixes.store.proposalForFinding(error.id)?.state === 'resolved', 'the withdrawal');
   });
 
+  it('proposes again on a configuration error named again once its deleted file is back, not before', async () => {
+    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service');
+    const content = '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n';
+    await writeFile(config, content);
+    const report = (): FindingReport => ({
+      kind: 'config-error',
+      subject: config,
+      severity: 'error',
+      title: `Error in ${config}, line 3`,
+      at: new Date(),
+      evidence: [
+        line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
+      ],
+      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+    });
+    const error = await raise(report());
+    const first = fixes.store.proposalForFinding(error.id)!;
+    await rm(config);
+    await waitFor(() => fixes.store.proposal(first.id)?.state === 'resolved', 'the withdrawal');
+
+    await raise(report());
+    expect(fixes.store.proposalForFinding(error.id)?.id).toBe(first.id);
+
+    await writeFile(config, content);
+    await raise(report());
+    const again = fixes.store.proposalForFinding(error.id)!;
+    expect(again.id).not.toBe(first.id);
+    expect(again.state).toBe('open');
+    expect(again.actions[0]).toEqual(
+      jasmine.objectContaining({ name: 'config.show_error', params: { path: config, line: 3 } }),
+    );
+  });
+
   it('gives the kernel’s line about a crash and systemd-coredump’s record of it one proposal: the record’s', async () => {
     const journal = await followCrashJournal();
     await mkdir(journal, { recursive: true });

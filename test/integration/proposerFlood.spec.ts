@@ -63,8 +63,12 @@ describe('the proposer under a flood of distinct failures', () => {
     fixes.considerFindings(failed(0, 600));
     fixes.considerFindings(failed(600, 600));
     fixes.considerFindings(failed(1200, 600));
+    // What GetStatus's "considering" tells a script: all that wait, until each was worked on.
+    expect(fixes.considering).toBe(1000);
     await waitFor(() => logLines.some((line) => line.includes('too many new findings')), 'the proposer to catch up');
     const line = logLines.find((l) => l.includes('too many new findings'))!;
     expect(line).toMatch(/skipped\W+800\b/);
+    await fixes.proposalsSettled();
+    expect(fixes.considering).toBe(0);
   });
 });

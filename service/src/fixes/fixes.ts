@@ -193,6 +193,7 @@ export class Fixes {
       policy,
       rules: this.rules,
       playbooks: new Playbooks(kinds.all),
+      goneOf: (proposal) => this.gone.goneOf(proposal),
       advisor: new ModelAdvisor({
         engines,
         catalog: findingsCatalog,
@@ -223,6 +224,7 @@ export class Fixes {
       context: this.context,
       withdraw: (proposal, why) => this.proposer.withdrawGone(proposal, why),
       log,
+      ...(testHooks?.configRoot && { root: testHooks.configRoot }),
     });
     void this.gone
       .watchBus(sessionBus)
@@ -303,6 +305,11 @@ export class Fixes {
 
   considerFindings(changes: readonly FindingChange[]): void {
     void this.proposer.consider(changes);
+  }
+
+  /** How many findings the proposer has still to consider (GetStatus's "considering"). */
+  get considering(): number {
+    return this.proposer.considering;
   }
 
   /** Resolves once the proposer has considered what it was given so far. */

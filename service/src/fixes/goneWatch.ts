@@ -6,7 +6,7 @@
 // files the waiting proposals are about; then each waiting proposal is looked at once more.
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 
 import type { MessageBus } from '@jellybrick/dbus-next';
 
@@ -33,6 +33,8 @@ export interface GoneWatchOptions {
   withdraw(proposal: Proposal, why: string): void;
   log: Logger;
   settleMs?: number;
+  /** A directory that stands for `/` where the files are looked for (the corpus's, testHooks.ts's configRoot). */
+  root?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export class GoneWatch {
     const waiting = this.#options.store.proposals(WAITING);
     this.#units = new Set(waiting.map((proposal) => proposal.subject));
     for (const proposal of waiting) {
-      for (const file of filesOf(proposal)) {
+      for (const file of filesOf(proposal).map((named) => this.#placeOf(named))) {
         if (folders.size >= MAX_FOLDERS && !folders.has(dirname(file))) continue;
         folders.set(dirname(file), (folders.get(dirname(file)) ?? new Set()).add(basename(file)));
       }
@@ -139,16 +141,16 @@ export class GoneWatch {
     for (const proposal of this.#options.store.proposals(WAITING)) {
       if (this.#stopped) return;
       if (proposal.findingId === null) continue;
-      const gone = await this.#goneOf(proposal);
+      const gone = await this.goneOf(proposal);
       if (gone) this.#options.withdraw(proposal, gone);
     }
     this.sync();
   }
 
   /** What of the proposal's is gone, in words; null while everything it is about is there. */
-  async #goneOf(proposal: Proposal): Promise<string | null> {
+  async goneOf(proposal: Proposal): Promise<string | null> {
     for (const file of filesOf(proposal)) {
-      const missing = await stat(file).then(
+      const missing = await stat(this.#placeOf(file)).then(
         () => false,
         (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
       );
@@ -160,6 +162,11 @@ export class GoneWatch {
     const known = await Promise.all(scopes.map((scope) => this.#knows(scope, unit)));
     // Unknown (no system bus yet, a manager that does not answer) is not gone.
     return known.length > 0 && known.every((answer) => answer === false) ? `${unit} no longer exists` : null;
+  }
+
+  /** Where the file a proposal names is on this machine. */
+  #placeOf(file: string): string {
+    return this.#options.root ? join(this.#options.root, file) : file;
   }
 
   /** The managers that may know the proposal's unit: the scope its steps name, else both there are. */

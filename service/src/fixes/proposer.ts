@@ -69,6 +69,8 @@ export interface ProposerOptions {
   resolveGraceMs?: number;
   /** How long working out one finding's proposal may take (default DRAFT_DEADLINE_MS). */
   draftDeadlineMs?: number;
+  /** What of a proposal's unit or file is gone, in words; null while all of it is there (goneWatch.ts). */
+  goneOf?: (proposal: Proposal) => Promise<string | null>;
   log: Logger;
 }
 
@@ -201,6 +203,8 @@ export class Proposer {
    * that what the user is told is what happened, not a second guess at it.
    */
   private readonly noProposal = new Map<number, string>();
+  /** The findings whose proposal was withdrawn because its file or unit was gone (withdrawGone). */
+  private readonly wentAway = new Set<number>();
   /** The job of each shown step on its way, by proposal, action and parameters; forgotten once looked at finished. */
   private readonly showing = new Map<string, number>();
 
@@ -311,6 +315,19 @@ export class Proposer {
     clearTimeout(this.withdrawing.get(finding.id));
     this.withdrawing.delete(finding.id);
     const current = store.proposalForFinding(finding.id);
+    if (change === 'resolved') this.wentAway.delete(finding.id);
+    // Its proposal withdrawn because its file or unit was gone, a repeat once that file or unit is there again is
+    // proposed on as news. Not while it is still gone: a daemon that keeps naming a deleted file is no news.
+    if (
+      change === 'updated' &&
+      current?.state === 'resolved' &&
+      this.wentAway.has(finding.id) &&
+      (await this.options.goneOf?.(current)) === null
+    ) {
+      this.wentAway.delete(finding.id);
+      await this.considerOne({ change: 'added', finding });
+      return;
+    }
     // A repeat may name a place the finding did not (another unit's line): one problem with another waiting
     // proposal now, one of the two stands for both; the one that stands is drafted again from what it now covers.
     const joined = change === 'updated' && current?.state === 'open' ? await this.joinSameProblem(current) : null;
@@ -486,6 +503,9 @@ export class Proposer {
         if (state !== 'open' && state !== 'not-fixed') return;
         this.options.log.info('a proposal is withdrawn: what it is about is gone', { proposal: proposal.id, why });
         this.withdraw(proposal.id);
+        if (proposal.findingId === null) return;
+        this.wentAway.add(proposal.findingId);
+        if (this.wentAway.size > MAX_NOTED_REASONS) this.wentAway.delete(this.wentAway.values().next().value!);
       })
       .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
   }
@@ -947,6 +967,11 @@ export class Proposer {
     signals.proposalAdded(proposal);
     this.showSteps(proposal);
     return proposal;
+  }
+
+  /** How many findings wait to be proposed on or are being drafted now; 0 once all it was given were considered. */
+  get considering(): number {
+    return this.waiting.size + this.drafting.size;
   }
 
   /** Waits for pending model advice (tests, shutdown). */

@@ -22,6 +22,8 @@ export interface CoreInfo {
   backend?: () => BackendChoice | null;
   /** The services that left the service waiting past a deadline, each with what it did not answer. */
   stuckPeers?: () => Record<string, string>;
+  /** How many findings wait for the proposer or are being drafted. */
+  considering?: () => number;
 }
 
 function docsEntries(status: DocsStatus | undefined): Record<string, Variant> {
@@ -79,6 +81,7 @@ export function createCoreInterface(
         'config-valid': new Variant('b', info.configValid),
         'state-directory': new Variant('s', info.stateDirectory),
         'stuck-peers': new Variant('a{ss}', info.stuckPeers?.() ?? {}),
+        considering: new Variant('u', info.considering?.() ?? 0),
         ...docsEntries(info.docs?.()),
         ...backendEntries(info.backend?.() ?? null),
       })),

@@ -142,6 +142,7 @@ export function createParts(base: PartsBase) {
       },
       stateDirectory: paths.stateDirectory,
       stuckPeers: () => peerWaits.stuckPeers,
+      considering: () => fixes.considering,
       docs: docs && (() => docs.status()),
       backend: () => backends.latest,
     },
