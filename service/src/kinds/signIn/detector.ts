@@ -218,8 +218,8 @@ export const LOGIN_KEYRING = LOGIN_KEYRING_SUBJECT;
 const DECIDING_STAGES = new Set(['auth', 'account']);
 // pam_systemd registers the sign-in's session with logind at the session stage (src/login/pam_systemd.c): its error
 // there ("Failed to create session: Connection timed out", "Cannot create session: Already running in a session or
-// user slice", since systemd 258 "Varlink call io.systemd.Login.CreateSession failed: …") is the session not made, and the desktop does not start. Not its closing one ("Failed to release
-// session: …").
+// user slice", since systemd 258 "Varlink call io.systemd.Login.CreateSession failed: …") is the session not made,
+// and the desktop does not start. Not its closing one ("Failed to release session: …").
 const SESSION_MAKER = 'pam_systemd';
 const SESSION_CALL_FAILED = /\bfailed\b/i;
 // pam_unix's account stage readying unix_chkpwd for a caller that is not root (pam_unix_acct.c): "setuid failed:
@@ -265,9 +265,10 @@ const USER_MANAGER_UNIT = /^user@\d+\.service$/;
 const MANAGER_PAM_REFUSED =
   /^(?:PAM failed: .+|user@\d+\.service: (?:Failed to set up PAM session: .+|Failed at step PAM spawning .+))$/;
 
-/** Whether a service manager's child, as root before it becomes the manager, wrote the line. */
-const managerChild = (entry: JournalEntry) =>
-  entry.fields._UID === '0' && USER_MANAGER_UNIT.test(entry.fields._SYSTEMD_UNIT ?? '');
+/** The service manager's unit where its child, as root before it becomes the manager, wrote the line; else null. */
+function managerChildUnit({ fields: { _UID: uid, _SYSTEMD_UNIT: unit } }: JournalEntry): string | null {
+  return uid === '0' && unit && USER_MANAGER_UNIT.test(unit) ? unit : null;
+}
 
 // The units logind makes for a sign-in: the session's scope, the person's slice, service manager and runtime folder.
 const SESSION_UNIT = /\b((?:session-[\w-]+\.scope)|(?:user-\d+\.slice)|(?:user(?:-runtime-dir)?@\d+\.service))\b/;
@@ -645,12 +646,13 @@ export function signInFailure(entry: JournalEntry, writers: Writers): Failure | 
   }
   if (writer === 'gnome-keyring')
     return KEYRING_DAEMON_NOT_UNLOCKED.test(entry.message) ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
+  const manager = managerChildUnit(entry);
+  if (manager && MANAGER_PAM_REFUSED.test(entry.message))
+    return { subject: manager, what: 'no-session', line: entry.message };
   // PAM runs inside the program that asked it: a root process (journald's _UID, which no process sets for itself; an
   // entry journald completed) running a desktop sign-in service is a display manager or login(1), whatever its
   // program's path.
   const { _UID: uid, _EXE: exe, _SYSTEMD_UNIT: unit } = entry.fields;
-  if (managerChild(entry) && MANAGER_PAM_REFUSED.test(entry.message))
-    return { subject: unit ?? '', what: 'no-session', line: entry.message };
   if (writer === undefined && uid === '0' && exe && unit && PAM_OWN_MODULE.test(entry.message)) {
     const keyring = KEYRING.exec(entry.message);
     if (keyring) return KEYRING_FAILURE.test(keyring[1] ?? '') ? { subject: LOGIN_KEYRING, what: 'keyring' } : null;
