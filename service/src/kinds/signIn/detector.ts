@@ -94,15 +94,15 @@ const PAM_ERROR_NAMES =
 // typed is no user the system knows.
 const PAM_ACCOUNT_REFUSED = /^account \S+ has expired|^expired password for user|\bis inactive$|\buser unknown$/;
 // SDDM's helper relays what each PAM call returned (src/helper/backend/PamHandle.cpp): "[PAM] authenticate:
-// Authentication failure", "[PAM] acctMgmt: User account has expired", "[PAM] openSession: …", the code in pam_strerror's
-// words. The calls that decide whether the person gets in and gets a session; not closing one.
+// Authentication failure", "[PAM] acctMgmt: User account has expired", "[PAM] openSession: …", the code in
+// pam_strerror's words. The calls that decide whether the person gets in and gets a session; not closing one.
 const SDDM_PAM_RESULT = /^\[PAM\] (?:authenticate|acctMgmt|chAuthTok|setCred|openSession|start): (.*)$/;
 const PAM_NOT_A_FAILURE = /conversation failed|could not identify password|more authentication failures/;
-// pam_unix's two lines for one try whose conversation brought no password: libpam's "conversation failed" (pam_vprompt.c,
-// at err, in the module's name), then "auth could not identify password for [alice]" (pam_unix_auth.c, at crit). Once
-// is a dialog cancelled or timed out, or a fingerprint that answered first, except at the lock screens below that
-// have neither; a lock screen, which runs PAM only while the person unlocks, getting none again on the next try cannot
-// take the password it is given.
+// pam_unix's two lines for one try whose conversation brought no password: libpam's "conversation failed"
+// (pam_vprompt.c, at err, in the module's name), then "auth could not identify password for [alice]"
+// (pam_unix_auth.c, at crit). Once is a dialog cancelled or timed out, or a fingerprint that answered first, except
+// at the lock screens below that have neither; a lock screen, which runs PAM only while the person unlocks, getting
+// none again on the next try cannot take the password it is given.
 const NO_PASSWORD = /^(?:conversation failed|auth could not identify password for \[([^\]]*)\])$/;
 const NO_PASSWORD_TRY_ENDS = /^auth could not identify password/;
 // The display managers' automatic login services (gdm's data/pam-autologin, LightDM's, SDDM's): their conversation
@@ -160,7 +160,8 @@ const KEYRING_DAEMON_NOT_UNLOCKED = /\b(?:couldn't|could not|failed to|unable to
 // KDE's wallet module (kwallet-pam's pam_kwallet.c, "pam_kwallet5(sddm:auth): pam_kwallet5: …") opens the wallet
 // with the sign-in password as gkr-pam does the keyring, and says so when it cannot, at any stage: "Couldn't get
 // password (it is empty)", "Fail into creating the hash", "Impossible to write walletKey to walletPipe", "could not
-// execute kwalletd from …", "Empty or missing password, doing nothing". Not its trace of each call ("pam_sm_authenticate").
+// execute kwalletd from …", "Empty or missing password, doing nothing". Not its trace of each call
+// ("pam_sm_authenticate").
 const WALLET_MODULES = new Set(['pam_kwallet', 'pam_kwallet5']);
 const WALLET_FAILURE = /couldn't|could not|impossible|\bfail|empty or missing password/i;
 /** The subject of a KDE wallet left closed at sign-in. */
@@ -362,11 +363,11 @@ function sessionLostTitle({ component, loginScreen }: { component: string; login
 const GDM_SESSION_FAILED = /^GdmManager: session failed to start: (.+)$/s;
 const GDM_PAM_NOT_STARTED = /^GdmSessionWorker: could not initialize PAM: \(error code (\d+)\)$/;
 // Its worker's relay of what the PAM calls that decide a sign-in returned (gdm-session-worker.c,
-// gdm_session_worker_authenticate_user and _authorize_user, GDM 2.20 to 49), as SDDM's helper relays them: "GdmSessionWorker:
-// authentication returned 7: Authentication failure", "… user is not authorized to log in: User account has expired",
-// PAM_MAXTRIES as "authentication service had too many retries", and since GDM 46 PAM_MODULE_UNKNOWN as "authentication
-// module unavailable": the service's stack names a module that did not load ("PAM adding faulty module: …"), and no
-// one gets in. Not PAM_AUTHINFO_UNAVAIL's "authentication service unavailable": a fingerprint or smartcard
+// gdm_session_worker_authenticate_user and _authorize_user, GDM 2.20 to 49), as SDDM's helper relays them:
+// "GdmSessionWorker: authentication returned 7: Authentication failure", "… user is not authorized to log in: User
+// account has expired", PAM_MAXTRIES as "authentication service had too many retries", and since GDM 46
+// PAM_MODULE_UNKNOWN as "authentication module unavailable": the service's stack names a module that did not load
+// ("PAM adding faulty module: …"), and no one gets in. Not PAM_AUTHINFO_UNAVAIL's "authentication service unavailable": a fingerprint or smartcard
 // conversation finding no finger enrolled or no card.
 const GDM_PAM_RESULT = /^GdmSessionWorker: (?:authentication returned -?\d+|user is not authorized to log in): (.+)$/;
 const GDM_TOO_MANY_RETRIES = /^GdmSessionWorker: authentication service had too many retries$/;
@@ -397,7 +398,8 @@ const STRSIGNAL_NAMES: Readonly<Record<string, string>> = {
 };
 // The login screen's session ending so (gdm-display.c, on_launch_environment_session_exited and _died, GDM 3.x to 49):
 // "GdmDisplay: Greeter exited: 1", "GdmDisplay: Greeter died: 11". GDM then ends the display and starts another, and
-// the person sees no login screen or a blank one in a loop. Not 0, nor the SIGTERM that stops it once someone signed in.
+// the person sees no login screen or a blank one in a loop. Not 0, nor the SIGTERM that stops it once someone signed
+// in.
 const GDM_GREETER_ENDED = /^GdmDisplay: Greeter (?:exited: (?<status>[1-9]\d*)|died: (?<signal>\d+))$/;
 // The worker failing to start the session's command at all (gdm-session-worker.c, gdm_session_worker_start_session):
 // "GdmSessionWorker: child '/usr/bin/gnome-session' could not be started: Failed to execute child process …".
