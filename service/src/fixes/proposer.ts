@@ -505,7 +505,10 @@ export class Proposer {
         this.withdraw(proposal.id);
         if (proposal.findingId === null) return;
         this.wentAway.add(proposal.findingId);
-        if (this.wentAway.size > MAX_NOTED_REASONS) this.wentAway.delete(this.wentAway.values().next().value!);
+        for (const oldest of this.wentAway) {
+          if (this.wentAway.size <= MAX_NOTED_REASONS) break;
+          this.wentAway.delete(oldest);
+        }
       })
       .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
   }
