@@ -591,50 +591,43 @@ describe('one problem, one proposal', () => {
     await waitFor(() => fixes.store.proposalForFinding(unit.id)?.state === 'resolved', 'the withdrawal');
   });
 
+  /** A user unit whose line 3 its manager refuses, and that refusal. */
+  const misspeltUnit = () => join(home, '.config', 'systemd', 'user', 'gym-reader.service');
+  const MISSPELT = '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n';
+  const refusedLine = (config: string): FindingReport => ({
+    kind: 'config-error',
+    subject: config,
+    severity: 'error',
+    title: `Error in ${config}, line 3`,
+    at: new Date(),
+    evidence: [
+      line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
+    ],
+    attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
+  });
+
   it('withdraws the proposal about a configuration file that was deleted', async () => {
-    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service');
-    await writeFile(config, '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n');
-    const error = await raise({
-      kind: 'config-error',
-      subject: config,
-      severity: 'error',
-      title: `Error in ${config}, line 3`,
-      at: new Date(),
-      evidence: [
-        line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
-      ],
-      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
-    });
+    const config = misspeltUnit();
+    await writeFile(config, MISSPELT);
+    const error = await raise(refusedLine(config));
     expect(fixes.store.proposalForFinding(error.id)?.state).toBe('open');
     await rm(config);
     await waitFor(() => fixes.store.proposalForFinding(error.id)?.state === 'resolved', 'the withdrawal');
   });
 
   it('proposes again on a configuration error named again once its deleted file is back, not before', async () => {
-    const config = join(home, '.config', 'systemd', 'user', 'gym-reader.service');
-    const content = '[Service]\nExecStart=/usr/bin/true\nRestrat=always\n';
-    await writeFile(config, content);
-    const report = (): FindingReport => ({
-      kind: 'config-error',
-      subject: config,
-      severity: 'error',
-      title: `Error in ${config}, line 3`,
-      at: new Date(),
-      evidence: [
-        line(`${config}:3: Unknown key name 'Restrat' in section 'Service', ignoring.`, { path: config, line: 3 }),
-      ],
-      attribution: { vouchedBy: 'user-manager', reportedBy: 'your systemd' },
-    });
-    const error = await raise(report());
+    const config = misspeltUnit();
+    await writeFile(config, MISSPELT);
+    const error = await raise(refusedLine(config));
     const first = fixes.store.proposalForFinding(error.id)!;
     await rm(config);
     await waitFor(() => fixes.store.proposal(first.id)?.state === 'resolved', 'the withdrawal');
 
-    await raise(report());
+    await raise(refusedLine(config));
     expect(fixes.store.proposalForFinding(error.id)?.id).toBe(first.id);
 
-    await writeFile(config, content);
-    await raise(report());
+    await writeFile(config, MISSPELT);
+    await raise(refusedLine(config));
     const again = fixes.store.proposalForFinding(error.id)!;
     expect(again.id).not.toBe(first.id);
     expect(again.state).toBe('open');
