@@ -177,6 +177,14 @@ const MAX_SHOWING = 64;
 /** Reasons kept for findings without a proposal: beyond a flood's worth, the oldest are told by their kind. */
 const MAX_NOTED_REASONS = 10_000;
 
+/** Forgets the oldest of `kept` (the first added) beyond MAX_NOTED_REASONS. */
+function forgetOldest(kept: Set<number> | Map<number, unknown>): void {
+  for (const oldest of kept.keys()) {
+    if (kept.size <= MAX_NOTED_REASONS) break;
+    kept.delete(oldest);
+  }
+}
+
 export class Proposer {
   /**
    * Withdrawals after their grace, one after the other. Findings are worked on side by side (at most MAX_DRAFTING,
@@ -468,10 +476,7 @@ export class Proposer {
   private notedNow(findingId: number, reason: string): void {
     this.noProposal.delete(findingId);
     this.noProposal.set(findingId, reason);
-    for (const oldest of this.noProposal.keys()) {
-      if (this.noProposal.size <= MAX_NOTED_REASONS) break;
-      this.noProposal.delete(oldest);
-    }
+    forgetOldest(this.noProposal);
   }
 
   /** Stops the withdrawals waiting for their grace to end: the next start decides them (withdrawCleared). */
@@ -505,10 +510,7 @@ export class Proposer {
         this.withdraw(proposal.id);
         if (proposal.findingId === null) return;
         this.wentAway.add(proposal.findingId);
-        for (const oldest of this.wentAway) {
-          if (this.wentAway.size <= MAX_NOTED_REASONS) break;
-          this.wentAway.delete(oldest);
-        }
+        forgetOldest(this.wentAway);
       })
       .catch((error: Error) => this.options.log.warning('could not withdraw a proposal', { error: error.message }));
   }

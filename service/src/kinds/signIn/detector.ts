@@ -367,8 +367,8 @@ const GDM_PAM_NOT_STARTED = /^GdmSessionWorker: could not initialize PAM: \(erro
 // "GdmSessionWorker: authentication returned 7: Authentication failure", "… user is not authorized to log in: User
 // account has expired", PAM_MAXTRIES as "authentication service had too many retries", and since GDM 46
 // PAM_MODULE_UNKNOWN as "authentication module unavailable": the service's stack names a module that did not load
-// ("PAM adding faulty module: …"), and no one gets in. Not PAM_AUTHINFO_UNAVAIL's "authentication service unavailable": a fingerprint or smartcard
-// conversation finding no finger enrolled or no card.
+// ("PAM adding faulty module: …"), and no one gets in. Not PAM_AUTHINFO_UNAVAIL's "authentication service
+// unavailable": a fingerprint or smartcard conversation finding no finger enrolled or no card.
 const GDM_PAM_RESULT = /^GdmSessionWorker: (?:authentication returned -?\d+|user is not authorized to log in): (.+)$/;
 const GDM_TOO_MANY_RETRIES = /^GdmSessionWorker: authentication service had too many retries$/;
 const GDM_MODULE_MISSING = /^GdmSessionWorker: authentication module unavailable$/;
